@@ -1,0 +1,75 @@
+"""reconnect: help a couple stay connected, locally, through Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
+from .services import async_setup_services
+from .store import (
+    ReconnectStore,
+    StorageFormatError,
+    StorageVersionError,
+    decode_journal,
+    encode_journal,
+)
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, shared by every couple."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:
+    """Load one couple's journal and add its entities."""
+    store = ReconnectStore(hass, entry.entry_id)
+    try:
+        journal = decode_journal(await store.async_load(), dt_util.get_default_time_zone())
+    except StorageVersionError as err:
+        # Refuse to run rather than overwrite a newer file: a downgrade loses nothing.
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="storage_too_new",
+            translation_placeholders={"version": str(err.version)},
+        ) from err
+    except StorageFormatError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN, translation_key="storage_unreadable"
+        ) from err
+
+    coordinator = ReconnectCoordinator(hass, entry, store, journal)
+    await coordinator.async_config_entry_first_refresh()
+    coordinator.async_start()
+    entry.runtime_data = coordinator
+    # Options (thresholds) apply at once; renames reload through reconfigure.
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
+    coordinator = entry.runtime_data
+    coordinator.async_set_updated_data(coordinator.compute())
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:
+    """Write any pending change, then remove the entities."""
+    coordinator = entry.runtime_data
+    # Flush now: a reload reads the file before a delayed save would land.
+    await coordinator.store.async_save(encode_journal(coordinator.journal))
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
+    """Delete the couple's journal when the couple is removed."""
+    await ReconnectStore(hass, entry.entry_id).async_remove()

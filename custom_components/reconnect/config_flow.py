@@ -1,0 +1,186 @@
+"""Set up a couple, rename partners, and tune the gentle defaults."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TimeSelector,
+)
+
+from .const import (
+    CONF_AUTO_RUPTURE,
+    CONF_CHECK_IN_TIME,
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    CONF_PERSON_A,
+    CONF_PERSON_B,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    CONF_REPAIR_REMINDER_DAYS,
+    DEFAULT_AUTO_RUPTURE,
+    DEFAULT_CHECK_IN_TIME,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+    DEFAULT_REPAIR_REMINDER_DAYS,
+    DOMAIN,
+    MAX_NAME_LENGTH,
+)
+from .coordinator import ReconnectConfigEntry
+from .schedule import in_quiet_hours
+
+PERSON = EntitySelector(EntitySelectorConfig(domain="person"))
+
+
+def _couple_schema(defaults: dict[str, Any]) -> vol.Schema:
+    """Return the form for the two partners, prefilled with `defaults`."""
+    fields: dict[vol.Marker, Any] = {}
+    for name_key, person_key in ((CONF_PARTNER_A, CONF_PERSON_A), (CONF_PARTNER_B, CONF_PERSON_B)):
+        fields[vol.Required(name_key, default=defaults.get(name_key, vol.UNDEFINED))] = (
+            TextSelector()
+        )
+        person = defaults.get(person_key)
+        fields[
+            vol.Optional(person_key, description={"suggested_value": person})
+            if person
+            else vol.Optional(person_key)
+        ] = PERSON
+    return vol.Schema(fields)
+
+
+def _clean(user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Trim the names and report what is wrong with them, per field."""
+    data = {k: v for k, v in user_input.items() if v not in (None, "")}
+    errors: dict[str, str] = {}
+    for key in (CONF_PARTNER_A, CONF_PARTNER_B):
+        name = str(user_input.get(key, "")).strip()
+        data[key] = name
+        if not name:
+            errors[key] = "name_empty"
+        elif len(name) > MAX_NAME_LENGTH:
+            errors[key] = "name_too_long"
+    if not errors and data[CONF_PARTNER_A].casefold() == data[CONF_PARTNER_B].casefold():
+        errors[CONF_PARTNER_B] = "names_not_distinct"
+    return data, errors
+
+
+def _unique_id(data: dict[str, Any]) -> str:
+    """Identify a couple by its two names, in any order and case."""
+    return "|".join(sorted(data[k].casefold() for k in (CONF_PARTNER_A, CONF_PARTNER_B)))
+
+
+def _title(data: dict[str, Any]) -> str:
+    return f"{data[CONF_PARTNER_A]} & {data[CONF_PARTNER_B]}"
+
+
+class ReconnectConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a couple."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the two partners."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = _clean(user_input)
+            if not errors:
+                await self.async_set_unique_id(_unique_id(data))
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(title=_title(data), data=data)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=_couple_schema(user_input or {}),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Rename a partner or relink a person; history is kept by partner, not name."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = _clean(user_input)
+            if not errors:
+                unique_id = _unique_id(data)
+                taken = any(
+                    e.unique_id == unique_id and e.entry_id != entry.entry_id
+                    for e in self._async_current_entries(include_ignore=False)
+                )
+                if taken:
+                    return self.async_abort(reason="already_configured")
+                return self.async_update_reload_and_abort(
+                    entry, unique_id=unique_id, title=_title(data), data=data
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_couple_schema(user_input or dict(entry.data)),
+            errors=errors,
+        )
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ReconnectConfigEntry) -> OptionsFlow:
+        """Return the options flow."""
+        return ReconnectOptionsFlow()
+
+
+class ReconnectOptionsFlow(OptionsFlow):
+    """Tune reminders and rules."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the options, with gentle defaults."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            check_in = time.fromisoformat(user_input[CONF_CHECK_IN_TIME])
+            quiet = (
+                time.fromisoformat(user_input[CONF_QUIET_START]),
+                time.fromisoformat(user_input[CONF_QUIET_END]),
+            )
+            if in_quiet_hours(check_in, *quiet):
+                errors[CONF_CHECK_IN_TIME] = "check_in_in_quiet_hours"
+            else:
+                return self.async_create_entry(
+                    data={
+                        **user_input,
+                        CONF_REPAIR_REMINDER_DAYS: int(user_input[CONF_REPAIR_REMINDER_DAYS]),
+                    }
+                )
+        current = {**self.config_entry.options, **(user_input or {})}
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_REPAIR_REMINDER_DAYS,
+                    default=current.get(CONF_REPAIR_REMINDER_DAYS, DEFAULT_REPAIR_REMINDER_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(min=1, max=30, step=1, mode=NumberSelectorMode.BOX)
+                ),
+                vol.Required(
+                    CONF_CHECK_IN_TIME,
+                    default=current.get(CONF_CHECK_IN_TIME, DEFAULT_CHECK_IN_TIME),
+                ): TimeSelector(),
+                vol.Required(
+                    CONF_QUIET_START, default=current.get(CONF_QUIET_START, DEFAULT_QUIET_START)
+                ): TimeSelector(),
+                vol.Required(
+                    CONF_QUIET_END, default=current.get(CONF_QUIET_END, DEFAULT_QUIET_END)
+                ): TimeSelector(),
+                vol.Required(
+                    CONF_AUTO_RUPTURE, default=current.get(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE)
+                ): BooleanSelector(),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

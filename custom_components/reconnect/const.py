@@ -1,0 +1,33 @@
+"""Constants for reconnect."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "reconnect"
+LOGGER = logging.getLogger(__package__)
+
+CONF_PARTNER_A: Final = "partner_a"
+CONF_PARTNER_B: Final = "partner_b"
+CONF_PERSON_A: Final = "partner_a_person"
+CONF_PERSON_B: Final = "partner_b_person"
+
+CONF_REPAIR_REMINDER_DAYS: Final = "repair_reminder_days"
+CONF_CHECK_IN_TIME: Final = "check_in_time"
+CONF_QUIET_START: Final = "quiet_hours_start"
+CONF_QUIET_END: Final = "quiet_hours_end"
+CONF_AUTO_RUPTURE: Final = "auto_rupture"
+
+DEFAULT_REPAIR_REMINDER_DAYS: Final = 3
+DEFAULT_CHECK_IN_TIME: Final = "21:30:00"
+DEFAULT_QUIET_START: Final = "22:30:00"
+DEFAULT_QUIET_END: Final = "08:00:00"
+DEFAULT_AUTO_RUPTURE: Final = True
+
+MAX_NAME_LENGTH: Final = 40
+
+# Delay the save so a burst of logging becomes one write.
+SAVE_DELAY_SECONDS: Final = 10
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

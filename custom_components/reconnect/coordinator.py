@@ -1,0 +1,115 @@
+"""Keeps one couple's journal, saves it, and pushes fresh insights to entities."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event as HassEvent, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_AUTO_RUPTURE,
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    CONF_REPAIR_REMINDER_DAYS,
+    DEFAULT_AUTO_RUPTURE,
+    DEFAULT_REPAIR_REMINDER_DAYS,
+    LOGGER,
+    SAVE_DELAY_SECONDS,
+)
+from .insights import Insights, compute
+from .journal import Couple, Event, EventKind, Journal
+from .store import ReconnectStore, encode_journal
+
+type ReconnectConfigEntry = ConfigEntry[ReconnectCoordinator]
+
+
+class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
+    """Owns the journal; every change is saved and pushed, nothing is polled."""
+
+    config_entry: ReconnectConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ReconnectConfigEntry,
+        store: ReconnectStore,
+        journal: Journal,
+    ) -> None:
+        """Wrap a loaded journal."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
+        self.store = store
+        self.journal = journal
+
+    @property
+    def couple(self) -> Couple:
+        """Return the partners' current names."""
+        data = self.config_entry.data
+        return Couple(data[CONF_PARTNER_A], data[CONF_PARTNER_B])
+
+    def option(self, key: str, default: Any) -> Any:
+        """Return one option, or its default."""
+        return self.config_entry.options.get(key, default)
+
+    @property
+    def auto_rupture(self) -> bool:
+        """Tell whether a turned-against bid or a low rating opens a rupture."""
+        return bool(self.option(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE))
+
+    def compute(self) -> Insights:
+        """Compute insights for the current local day."""
+        days = int(self.option(CONF_REPAIR_REMINDER_DAYS, DEFAULT_REPAIR_REMINDER_DAYS))
+        return compute(self.journal, dt_util.now().date(), days)
+
+    async def _async_update_data(self) -> Insights:
+        """Compute the first insights (later ones are pushed)."""
+        return self.compute()
+
+    @callback
+    def async_start(self) -> None:
+        """Roll the day over at local midnight and follow time zone changes."""
+        self.config_entry.async_on_unload(
+            async_track_time_change(self.hass, self._async_midnight, hour=0, minute=0, second=0)
+        )
+        self.config_entry.async_on_unload(
+            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_config_changed)
+        )
+
+    @callback
+    def _async_midnight(self, _now: datetime) -> None:
+        self.async_set_updated_data(self.compute())
+
+    @callback
+    def _async_config_changed(self, _event: HassEvent[Any]) -> None:
+        self.journal.set_time_zone(dt_util.get_default_time_zone())
+        self.async_set_updated_data(self.compute())
+
+    async def async_record(self, log: Callable[..., list[Event]], **fields: Any) -> list[Event]:
+        """Run one journal operation, then save and push the new insights."""
+        now = dt_util.utcnow()
+        fields.setdefault("at", now)
+        events = log(**fields, now=now)
+        await self._async_changed(events)
+        return events
+
+    async def async_undo(self) -> list[Event]:
+        """Remove the newest event (and the rupture it opened by itself)."""
+        removed = self.journal.undo_last()
+        await self._async_changed(removed)
+        return removed
+
+    async def _async_changed(self, events: list[Event]) -> None:
+        # Debug logs carry ids and kinds only, never what anyone said.
+        LOGGER.debug("Journal changed: %s", [(e.id, str(e.kind)) for e in events])
+        if any(e.kind is EventKind.CHECK_IN for e in events):
+            # A finished check-in is precious: write it now, not in ten seconds.
+            await self.store.async_save(encode_journal(self.journal))
+        else:
+            self.store.async_delay_save(lambda: encode_journal(self.journal), SAVE_DELAY_SECONDS)
+        self.async_set_updated_data(self.compute())

@@ -1,0 +1,373 @@
+"""The couple's journal: events, validation and incremental aggregates.
+
+Pure Python with no Home Assistant imports, so the domain rules can be read and
+tested on their own. Partners are the keys "a" and "b"; their names live in the
+config entry, so renaming a partner never touches history.
+
+Aggregates are kept per local day (in the couple's time zone) and updated on each
+event, so logging stays O(1) however many years of history there are. Insights
+then sum a handful of day buckets instead of rescanning the journal.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+
+PARTNERS = ("a", "b")
+MAX_TEXT_LENGTH = 500
+MIN_RATING = 1
+MAX_RATING = 5
+# A night may be missed without breaking the streak: two check-in days at most
+# this many days apart still belong to one streak. Missing a night is not failure.
+STREAK_MAX_GAP_DAYS = 2
+# A check-in rating at or below this opens a rupture when auto-rupture is on.
+LOW_RATING = 2
+
+
+class EventKind(StrEnum):
+    """What happened."""
+
+    CHECK_IN = "check_in"
+    BID = "bid"
+    RUPTURE = "rupture"
+    REPAIR = "repair"
+
+
+class Response(StrEnum):
+    """How the other partner answered a bid (Gottman)."""
+
+    TOWARD = "toward"
+    AWAY = "away"
+    AGAINST = "against"
+
+
+class JournalError(ValueError):
+    """A rejected input; `key` names the translated message."""
+
+    def __init__(self, key: str, **placeholders: str) -> None:
+        """Remember the translation key and its placeholders."""
+        super().__init__(key)
+        self.key = key
+        self.placeholders = placeholders
+
+
+def other(partner: str) -> str:
+    """Return the other partner's key."""
+    return "b" if partner == "a" else "a"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """One logged moment. `partner` is who checked in, bid, raised or repaired."""
+
+    id: int
+    kind: EventKind
+    at: datetime
+    partner: str | None = None
+    rating: int | None = None
+    response: Response | None = None
+    text: str | None = None
+    # Opened by a rule (a turned-against bid, a low rating), not by a person.
+    auto: bool = False
+
+    def sort_key(self) -> tuple[datetime, int]:
+        """Order events by time, then by logging order."""
+        return (self.at, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Couple:
+    """The two partners' display names, matched case-insensitively."""
+
+    name_a: str
+    name_b: str
+
+    def name(self, partner: str) -> str:
+        """Return a partner's display name."""
+        return self.name_a if partner == "a" else self.name_b
+
+    def resolve(self, name: str) -> str:
+        """Return the key of the partner called `name`."""
+        wanted = name.strip().casefold()
+        for key in PARTNERS:
+            if self.name(key).casefold() == wanted:
+                return key
+        raise JournalError("unknown_partner", name=name)
+
+
+def _check_text(text: str | None) -> str | None:
+    """Normalise optional free text and enforce its length limit."""
+    if text is None:
+        return None
+    text = text.strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise JournalError("text_too_long", max=str(MAX_TEXT_LENGTH))
+    return text or None
+
+
+def _check_partner(partner: str | None, *, optional: bool = False) -> str | None:
+    if partner is None and optional:
+        return None
+    if partner not in PARTNERS:
+        raise JournalError("unknown_partner", name=str(partner))
+    return partner
+
+
+class Journal:
+    """All events of one couple plus the aggregates insights are computed from."""
+
+    # Running trackers, kept current on every change.
+    last_repair_at: datetime | None
+    open_ruptures: int
+    oldest_open_rupture_at: datetime | None
+    last_check_in_at: datetime | None
+    streak_end: date | None
+    streak_days: int
+
+    def __init__(self, tz: tzinfo, events: Iterable[Event] = (), next_id: int = 1) -> None:
+        """Load events (in any order) and build the aggregates once."""
+        self._tz = tz
+        self._events: list[Event] = sorted(events, key=Event.sort_key)
+        self.next_id = max([next_id, *(e.id + 1 for e in self._events)])
+        self._rebuild()
+
+    # ----- reading -----
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """Return every event, oldest first."""
+        return self._events
+
+    def local_date(self, moment: datetime) -> date:
+        """Return the couple's calendar day of an instant."""
+        return moment.astimezone(self._tz).date()
+
+    def day(self, day: date) -> Counter[tuple[str, str]]:
+        """Return one local day's totals (empty if nothing was logged)."""
+        return self._days.get(day) or Counter()
+
+    # ----- logging -----
+
+    def log_check_in(
+        self,
+        partner: str,
+        rating: int,
+        appreciation: str | None = None,
+        *,
+        at: datetime,
+        now: datetime,
+        auto_rupture: bool = False,
+    ) -> list[Event]:
+        """Record a partner's nightly rating; a low one may open a rupture."""
+        _check_partner(partner)
+        if isinstance(rating, bool) or not isinstance(rating, int):
+            raise JournalError("rating_out_of_range")
+        if not MIN_RATING <= rating <= MAX_RATING:
+            raise JournalError("rating_out_of_range")
+        text = _check_text(appreciation)
+        self._check_time(at, now)
+        events = [self._new(EventKind.CHECK_IN, at, partner, rating=rating, text=text)]
+        if auto_rupture and rating <= LOW_RATING and not self.open_ruptures:
+            events.append(self._new(EventKind.RUPTURE, at, partner, auto=True))
+        return self._add_all(events)
+
+    def log_bid(
+        self,
+        bidder: str,
+        response: str,
+        note: str | None = None,
+        *,
+        at: datetime,
+        now: datetime,
+        auto_rupture: bool = False,
+    ) -> list[Event]:
+        """Record a bid and how the other partner turned; against may open a rupture."""
+        _check_partner(bidder)
+        try:
+            answer = Response(response)
+        except ValueError:
+            raise JournalError("unknown_response", response=str(response)) from None
+        text = _check_text(note)
+        self._check_time(at, now)
+        events = [self._new(EventKind.BID, at, bidder, response=answer, text=text)]
+        if auto_rupture and answer is Response.AGAINST and not self.open_ruptures:
+            events.append(self._new(EventKind.RUPTURE, at, bidder, auto=True))
+        return self._add_all(events)
+
+    def log_rupture(
+        self,
+        partner: str | None = None,
+        note: str | None = None,
+        *,
+        at: datetime,
+        now: datetime,
+    ) -> list[Event]:
+        """Record a fight, a hurt or a disconnect, optionally with who raised it."""
+        _check_partner(partner, optional=True)
+        text = _check_text(note)
+        self._check_time(at, now)
+        return self._add_all([self._new(EventKind.RUPTURE, at, partner, text=text)])
+
+    def log_repair(
+        self,
+        initiator: str,
+        note: str | None = None,
+        *,
+        at: datetime,
+        now: datetime,
+    ) -> list[Event]:
+        """Record an attempt to reconnect and who led it."""
+        _check_partner(initiator)
+        text = _check_text(note)
+        self._check_time(at, now)
+        return self._add_all([self._new(EventKind.REPAIR, at, initiator, text=text)])
+
+    def undo_last(self) -> list[Event]:
+        """Remove the newest logged event and the rupture it opened automatically."""
+        if not self._events:
+            raise JournalError("nothing_to_undo")
+        newest = max(self._events, key=lambda e: e.id)
+        removed = [newest]
+        if newest.auto:
+            # An automatic rupture is logged right after the event that opened it.
+            removed += [e for e in self._events if e.id == newest.id - 1]
+        for event in removed:
+            self._events.remove(event)
+            self._count(event, -1)
+        self._after_change(removed, appended=False)
+        return removed
+
+    def set_time_zone(self, tz: tzinfo) -> None:
+        """Re-bucket every event into the new zone's local days."""
+        if tz != self._tz:
+            self._tz = tz
+            self._rebuild()
+
+    # ----- internals -----
+
+    def _check_time(self, at: datetime, now: datetime) -> None:
+        if at.tzinfo is None:
+            raise JournalError("naive_timestamp")
+        if at > now:
+            raise JournalError("future_timestamp")
+
+    def _new(self, kind: EventKind, at: datetime, partner: str | None, **fields: object) -> Event:
+        # Whole seconds: what is stored is exactly what is in memory.
+        at = at.replace(microsecond=0)
+        event = Event(id=self.next_id, kind=kind, at=at, partner=partner, **fields)  # type: ignore[arg-type]
+        self.next_id += 1
+        return event
+
+    def _add_all(self, events: list[Event]) -> list[Event]:
+        newest = self._events[-1].sort_key() if self._events else None
+        appended = newest is None or events[0].sort_key() > newest
+        for event in events:
+            if appended:
+                self._events.append(event)
+            else:
+                insort(self._events, event, key=Event.sort_key)
+            self._count(event, +1)
+        self._after_change(events, appended=appended)
+        return events
+
+    def _count(self, event: Event, sign: int) -> None:
+        """Add (or, with sign -1, subtract) one event from its day's totals."""
+        day = self.local_date(event.at)
+        totals = self._days.setdefault(day, Counter())
+        p = event.partner or "-"
+        match event.kind:
+            case EventKind.CHECK_IN:
+                totals["check_ins", p] += sign
+                totals["rating_sum", p] += sign * (event.rating or 0)
+            case EventKind.BID:
+                totals["bids", p] += sign
+                totals[str(event.response), p] += sign
+            case EventKind.RUPTURE:
+                totals["ruptures", p] += sign
+            case EventKind.REPAIR:
+                totals["repairs", p] += sign
+        # Drop zeroed keys so an emptied day really is empty.
+        for key in [k for k, v in totals.items() if not v]:
+            del totals[key]
+        if not totals:
+            del self._days[day]
+
+    def _after_change(self, events: Sequence[Event], *, appended: bool) -> None:
+        """Update the running trackers, cheaply when events were appended."""
+        kinds = {e.kind for e in events}
+        if kinds & {EventKind.RUPTURE, EventKind.REPAIR}:
+            if appended:
+                for event in events:
+                    self._track_rupture_or_repair(event)
+            else:
+                self._recount_ruptures()
+        if EventKind.CHECK_IN in kinds:
+            check_ins = [e for e in events if e.kind is EventKind.CHECK_IN]
+            if appended:
+                for event in check_ins:
+                    self._track_check_in(event)
+            else:
+                self._recount_check_ins()
+
+    def _track_rupture_or_repair(self, event: Event) -> None:
+        if event.kind is EventKind.REPAIR:
+            self.last_repair_at = event.at
+            self.open_ruptures = 0
+            self.oldest_open_rupture_at = None
+        elif event.kind is EventKind.RUPTURE:
+            self.open_ruptures += 1
+            self.oldest_open_rupture_at = self.oldest_open_rupture_at or event.at
+
+    def _recount_ruptures(self) -> None:
+        """Walk back to the last repair; only the tail after it matters."""
+        self.last_repair_at = None
+        self.open_ruptures = 0
+        self.oldest_open_rupture_at = None
+        for event in reversed(self._events):
+            if event.kind is EventKind.REPAIR:
+                self.last_repair_at = event.at
+                break
+            if event.kind is EventKind.RUPTURE:
+                self.open_ruptures += 1
+                self.oldest_open_rupture_at = event.at
+
+    def _track_check_in(self, event: Event) -> None:
+        self.last_check_in_at = event.at
+        day = self.local_date(event.at)
+        if self.streak_end is None or (day - self.streak_end).days > STREAK_MAX_GAP_DAYS:
+            self.streak_end, self.streak_days = day, 1
+        elif day > self.streak_end:
+            self.streak_end, self.streak_days = day, self.streak_days + 1
+
+    def _recount_check_ins(self) -> None:
+        """Find the last check-in and walk its streak back day by day."""
+        self.last_check_in_at = None
+        self.streak_end, self.streak_days = None, 0
+        last = next((e for e in reversed(self._events) if e.kind is EventKind.CHECK_IN), None)
+        if last is None:
+            return
+        self.last_check_in_at = last.at
+        day = self.streak_end = self.local_date(last.at)
+        self.streak_days, missed = 1, 0
+        while missed < STREAK_MAX_GAP_DAYS:
+            day = date.fromordinal(day.toordinal() - 1)
+            if self._has_check_in(day):
+                self.streak_days, missed = self.streak_days + 1, 0
+            else:
+                missed += 1
+
+    def _has_check_in(self, day: date) -> bool:
+        totals = self._days.get(day)
+        return totals is not None and any(totals["check_ins", p] for p in PARTNERS)
+
+    def _rebuild(self) -> None:
+        self._days: dict[date, Counter[tuple[str, str]]] = {}
+        for event in self._events:
+            self._count(event, +1)
+        self._recount_ruptures()
+        self._recount_check_ins()

@@ -1,0 +1,144 @@
+"""Sensors: the couple's insights."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
+from .entity import ReconnectEntity
+from .insights import Insights, PartnerInsights
+from .journal import PARTNERS
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReconnectSensorEntityDescription(SensorEntityDescription):
+    """A couple-level sensor."""
+
+    value_fn: Callable[[Insights], StateType | datetime]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnerSensorEntityDescription(SensorEntityDescription):
+    """A sensor about one partner."""
+
+    value_fn: Callable[[PartnerInsights], StateType]
+
+
+SENSORS: tuple[ReconnectSensorEntityDescription, ...] = (
+    ReconnectSensorEntityDescription(
+        key="days_since_repair",
+        translation_key="days_since_repair",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda i: i.days_since_repair,
+    ),
+    ReconnectSensorEntityDescription(
+        key="open_ruptures",
+        translation_key="open_ruptures",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda i: i.open_ruptures,
+    ),
+    ReconnectSensorEntityDescription(
+        key="last_check_in",
+        translation_key="last_check_in",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda i: i.last_check_in,
+    ),
+    ReconnectSensorEntityDescription(
+        key="check_in_streak",
+        translation_key="check_in_streak",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda i: i.check_in_streak,
+    ),
+)
+
+PARTNER_SENSORS: tuple[PartnerSensorEntityDescription, ...] = (
+    PartnerSensorEntityDescription(
+        key="bids_made_7d",
+        translation_key="bids_made_7d",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda p: p.bids_made_7d,
+    ),
+    PartnerSensorEntityDescription(
+        key="responsiveness_7d",
+        translation_key="responsiveness_7d",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda p: p.responsiveness_7d,
+    ),
+    PartnerSensorEntityDescription(
+        key="connection_7d",
+        translation_key="connection_7d",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda p: p.connection_7d,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ReconnectConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the couple's and each partner's sensors."""
+    coordinator = entry.runtime_data
+    entities: list[SensorEntity] = [
+        ReconnectSensor(coordinator, description) for description in SENSORS
+    ]
+    entities += [
+        PartnerSensor(coordinator, description, partner)
+        for partner in PARTNERS
+        for description in PARTNER_SENSORS
+    ]
+    async_add_entities(entities)
+
+
+class ReconnectSensor(ReconnectEntity, SensorEntity):
+    """A couple-level insight."""
+
+    entity_description: ReconnectSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """Return the insight."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+
+class PartnerSensor(ReconnectEntity, SensorEntity):
+    """One partner's insight."""
+
+    entity_description: PartnerSensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: ReconnectCoordinator,
+        description: PartnerSensorEntityDescription,
+        partner: str,
+    ) -> None:
+        """Describe one partner's sensor."""
+        super().__init__(coordinator, description, partner)
+        self._partner_key = partner
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the partner's insight."""
+        return self.entity_description.value_fn(self.coordinator.data.partners[self._partner_key])

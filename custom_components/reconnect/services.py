@@ -1,0 +1,243 @@
+"""Actions: log the couple's moments, undo, and read a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import asdict
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+
+from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
+from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
+from .journal import Event, JournalError
+
+ATTR_WHEN = "when"
+
+
+def _whole_number(value: Any) -> int:
+    """Accept 4, 4.0 and "4"; refuse 4.5, True and words."""
+    if isinstance(value, bool):
+        raise vol.Invalid("not a whole number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise vol.Invalid("not a whole number")
+
+
+_BASE: dict[vol.Marker, Any] = {
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+}
+_LOGGED: dict[vol.Marker, Any] = {**_BASE, vol.Optional(ATTR_WHEN): cv.datetime}
+
+SCHEMAS: dict[str, vol.Schema] = {
+    "log_bid": vol.Schema(
+        {
+            **_LOGGED,
+            vol.Required("bidder"): cv.string,
+            vol.Required("response"): cv.string,
+            vol.Optional("note"): cv.string,
+        }
+    ),
+    "log_check_in": vol.Schema(
+        {
+            **_LOGGED,
+            vol.Required("partner"): cv.string,
+            vol.Required("rating"): _whole_number,
+            vol.Optional("appreciation"): cv.string,
+        }
+    ),
+    "log_rupture": vol.Schema(
+        {**_LOGGED, vol.Optional("partner"): cv.string, vol.Optional("note"): cv.string}
+    ),
+    "log_repair": vol.Schema(
+        {**_LOGGED, vol.Required("initiator"): cv.string, vol.Optional("note"): cv.string}
+    ),
+    "undo_last": vol.Schema(_BASE),
+    "get_summary": vol.Schema(_BASE),
+}
+
+type ActionFn = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+type Handler = Callable[[ReconnectCoordinator, dict[str, Any]], Awaitable[ServiceResponse]]
+
+
+def _action(name: str) -> Callable[[Handler], ActionFn]:
+    """Validate a call, find its couple, and translate domain errors."""
+
+    def decorate(handler: Handler) -> ActionFn:
+        @wraps(handler)
+        async def run(call: ServiceCall) -> ServiceResponse:
+            # Validate here rather than at registration: HA logs the whole call
+            # data when a registered schema fails, and notes are private.
+            try:
+                data = SCHEMAS[name](dict(call.data))
+            except vol.Invalid as err:
+                field = ".".join(str(p) for p in err.path) or "data"
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="invalid_field",
+                    translation_placeholders={"field": field[:60]},
+                ) from None
+            coordinator = _coordinator(call.hass, data.get(ATTR_CONFIG_ENTRY_ID))
+            try:
+                return await handler(coordinator, data)
+            except JournalError as err:
+                placeholders = {"partners": _partner_names(coordinator), **err.placeholders}
+                placeholders.pop("name", None)
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key=err.key,
+                    translation_placeholders=placeholders,
+                ) from None
+
+        return run
+
+    return decorate
+
+
+def _partner_names(coordinator: ReconnectCoordinator) -> str:
+    couple = coordinator.couple
+    return f"{couple.name_a}, {couple.name_b}"
+
+
+def _coordinator(hass: HomeAssistant, entry_id: str | None) -> ReconnectCoordinator:
+    """Find the couple a call is for; the id is needed only with several couples."""
+    entries: list[ReconnectConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+    if entry_id is not None:
+        entries = [e for e in entries if e.entry_id == entry_id]
+        if not entries:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="entry_not_found"
+            )
+    if not entries:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_set_up")
+    if len(entries) > 1:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="ambiguous_entry")
+    return entries[0].runtime_data
+
+
+def _when(data: dict[str, Any]) -> dict[str, datetime]:
+    """Pass an explicit time through, reading a naive one as local time."""
+    when: datetime | None = data.get(ATTR_WHEN)
+    return {"at": dt_util.as_utc(when)} if when is not None else {}
+
+
+def describe(event: Event, coordinator: ReconnectCoordinator) -> dict[str, Any]:
+    """Describe an event for a response, without its free text."""
+    return {
+        "id": event.id,
+        "kind": str(event.kind),
+        "at": event.at.isoformat(),
+        "partner": coordinator.couple.name(event.partner) if event.partner else None,
+        "rating": event.rating,
+        "response": str(event.response) if event.response else None,
+        "automatic": event.auto,
+    }
+
+
+def _logged(events: list[Event], coordinator: ReconnectCoordinator) -> ServiceResponse:
+    return {"events": [describe(e, coordinator) for e in events]}
+
+
+@_action("log_bid")
+async def _log_bid(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    events = await coordinator.async_record(
+        coordinator.journal.log_bid,
+        bidder=coordinator.couple.resolve(data["bidder"]),
+        response=data["response"].strip().lower(),
+        note=data.get("note"),
+        auto_rupture=coordinator.auto_rupture,
+        **_when(data),
+    )
+    return _logged(events, coordinator)
+
+
+@_action("log_check_in")
+async def _log_check_in(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    events = await coordinator.async_record(
+        coordinator.journal.log_check_in,
+        partner=coordinator.couple.resolve(data["partner"]),
+        rating=data["rating"],
+        appreciation=data.get("appreciation"),
+        auto_rupture=coordinator.auto_rupture,
+        **_when(data),
+    )
+    return _logged(events, coordinator)
+
+
+@_action("log_rupture")
+async def _log_rupture(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    partner = data.get("partner")
+    events = await coordinator.async_record(
+        coordinator.journal.log_rupture,
+        partner=coordinator.couple.resolve(partner) if partner else None,
+        note=data.get("note"),
+        **_when(data),
+    )
+    return _logged(events, coordinator)
+
+
+@_action("log_repair")
+async def _log_repair(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    events = await coordinator.async_record(
+        coordinator.journal.log_repair,
+        initiator=coordinator.couple.resolve(data["initiator"]),
+        note=data.get("note"),
+        **_when(data),
+    )
+    return _logged(events, coordinator)
+
+
+@_action("undo_last")
+async def _undo_last(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    removed = await coordinator.async_undo()
+    return {"removed": [describe(e, coordinator) for e in removed]}
+
+
+@_action("get_summary")
+async def _get_summary(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    insights = coordinator.data
+    couple = coordinator.couple
+    return {
+        "config_entry_id": coordinator.config_entry.entry_id,
+        "title": coordinator.config_entry.title,
+        "couple": {
+            "days_since_repair": insights.days_since_repair,
+            "open_ruptures": insights.open_ruptures,
+            "open_rupture_days": insights.open_rupture_days,
+            "repair_overdue": insights.repair_overdue,
+            "last_check_in": insights.last_check_in.isoformat() if insights.last_check_in else None,
+            "checked_in_today": insights.checked_in_today,
+            "check_in_streak": insights.check_in_streak,
+        },
+        "partners": [
+            {"key": key, "name": couple.name(key), **asdict(partner)}
+            for key, partner in insights.partners.items()
+        ],
+    }
+
+
+ACTIONS: dict[str, tuple[ActionFn, SupportsResponse]] = {
+    "log_bid": (_log_bid, SupportsResponse.OPTIONAL),
+    "log_check_in": (_log_check_in, SupportsResponse.OPTIONAL),
+    "log_rupture": (_log_rupture, SupportsResponse.OPTIONAL),
+    "log_repair": (_log_repair, SupportsResponse.OPTIONAL),
+    "undo_last": (_undo_last, SupportsResponse.OPTIONAL),
+    "get_summary": (_get_summary, SupportsResponse.ONLY),
+}
+
+
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register every reconnect action once, for all couples."""
+    for name, (handler, supports_response) in ACTIONS.items():
+        hass.services.async_register(DOMAIN, name, handler, supports_response=supports_response)

@@ -1,0 +1,126 @@
+"""Persistence of a couple's journal in Home Assistant's storage.
+
+Layout (version 2): {"next_id": N, "events": [row, ...]} where each row is one
+string "<id> <epoch seconds> <kind> <partner|-> <value|->[ <text>]". HA's Store
+indents every JSON value, so one string per event keeps the file about 35 bytes
+an event instead of ~200. The text comes last, so it may hold any character.
+An automatically opened rupture is written with the kind "rupture!".
+
+Version 1 is the readable one-object-per-event layout; it is migrated on load.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN
+from .journal import Event, EventKind, Journal, Response
+
+STORAGE_VERSION = 2
+STORAGE_MINOR_VERSION = 1
+AUTO_MARK = "!"
+
+
+class StorageVersionError(Exception):
+    """The file was written by a newer reconnect than this one."""
+
+    def __init__(self, version: int) -> None:
+        """Remember the version found."""
+        super().__init__(f"storage version {version} is newer than {STORAGE_VERSION}")
+        self.version = version
+
+
+class StorageFormatError(Exception):
+    """A stored row could not be read."""
+
+
+def encode_event(event: Event) -> str:
+    """Write one event as a compact row."""
+    value = event.rating if event.rating is not None else event.response or "-"
+    kind = f"{event.kind}{AUTO_MARK if event.auto else ''}"
+    row = f"{event.id} {int(event.at.timestamp())} {kind} {event.partner or '-'} {value}"
+    return f"{row} {event.text}" if event.text else row
+
+
+def decode_event(row: str) -> Event:
+    """Read one compact row back into an event."""
+    try:
+        ident, stamp, kind, partner, value, *text = row.split(" ", 5)
+        auto = kind.endswith(AUTO_MARK)
+        event_kind = EventKind(kind.removesuffix(AUTO_MARK))
+        return Event(
+            id=int(ident),
+            kind=event_kind,
+            at=datetime.fromtimestamp(int(stamp), UTC),
+            partner=None if partner == "-" else partner,
+            rating=int(value) if event_kind is EventKind.CHECK_IN else None,
+            response=Response(value) if event_kind is EventKind.BID else None,
+            text=text[0] if text else None,
+            auto=auto,
+        )
+    except (ValueError, TypeError) as err:
+        raise StorageFormatError(f"unreadable event row: {err}") from err
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Read a readable object (the version 1 layout) back into an event."""
+    return Event(
+        id=int(data["id"]),
+        kind=EventKind(data["kind"]),
+        at=datetime.fromisoformat(data["at"]).astimezone(UTC),
+        partner=data.get("partner"),
+        rating=data.get("rating"),
+        response=Response(data["response"]) if data.get("response") else None,
+        text=data.get("text"),
+        auto=bool(data.get("auto", False)),
+    )
+
+
+def encode_journal(journal: Journal) -> dict[str, Any]:
+    """Return the stored form of a journal."""
+    return {
+        "next_id": journal.next_id,
+        "events": [encode_event(e) for e in journal.events],
+    }
+
+
+def decode_journal(data: dict[str, Any] | None, tz: tzinfo) -> Journal:
+    """Build a journal from its stored form (None means a new couple)."""
+    if data is None:
+        return Journal(tz)
+    events = [decode_event(row) for row in data.get("events", [])]
+    return Journal(tz, events, next_id=int(data.get("next_id", 1)))
+
+
+class ReconnectStore(Store[dict[str, Any]]):
+    """One couple's journal file, private to the HA user, written atomically."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Create the store for one config entry."""
+        super().__init__(
+            hass,
+            STORAGE_VERSION,
+            f"{DOMAIN}.{entry_id}",
+            private=True,
+            atomic_writes=True,
+            minor_version=STORAGE_MINOR_VERSION,
+        )
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Upgrade older layouts; refuse newer ones so a downgrade loses nothing."""
+        if old_major_version > STORAGE_VERSION:
+            raise StorageVersionError(old_major_version)
+        data = old_data
+        if old_major_version == 1:
+            events = [event_from_dict(e) for e in data.get("events", [])]
+            data = {
+                "next_id": max([int(data.get("next_id", 1)), *(e.id + 1 for e in events)]),
+                "events": [encode_event(e) for e in sorted(events, key=Event.sort_key)],
+            }
+        return data

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Create or refresh .venv with the pinned toolchain. Safe to run again: it only
+# reinstalls when the requirements or the interpreter changed.
+# Usage: scripts/bootstrap.sh [test|run]   ("run" also installs what the dev HA loads)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want=${1:-test}
+
+python=$(scripts/python.sh)
+venv=.venv
+stamp_for() { { "$python" -VV; cat requirements_test.txt; [ "$1" = run ] && cat config/configuration.yaml scripts/ha_requirements.py; true; } | sha256sum | cut -c1-16; }
+
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null; then
+  echo "==> Creating $venv with $("$python" -V)"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+fi
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+stamp=$(stamp_for test)
+if [ "$(cat "$venv/.stamp-test" 2>/dev/null)" != "$stamp" ]; then
+  echo "==> Installing the test toolchain (a few minutes the first time)"
+  "$venv/bin/pip" install -q --upgrade pip wheel
+  "$venv/bin/pip" install -q -r requirements_test.txt
+  echo "$stamp" > "$venv/.stamp-test"
+fi
+
+if [ "$want" = run ]; then
+  stamp=$(stamp_for run)
+  if [ "$(cat "$venv/.stamp-run" 2>/dev/null)" != "$stamp" ]; then
+    echo "==> Installing what the dev Home Assistant loads"
+    # HA would pip-install these at first start; doing it here makes start-up quick and offline.
+    mapfile -t reqs < <("$venv/bin/python" scripts/ha_requirements.py config/configuration.yaml)
+    if [ "${#reqs[@]}" -gt 0 ]; then
+      # Keep HA's own pins (package_constraints.txt) so nothing it needs is upgraded.
+      "$venv/bin/pip" install -q -c "$("$venv/bin/python" -c 'import homeassistant, os; print(os.path.join(os.path.dirname(homeassistant.__file__), "package_constraints.txt"))')" "${reqs[@]}"
+    fi
+    echo "$stamp" > "$venv/.stamp-run"
+  fi
+fi

@@ -1,0 +1,43 @@
+"""Print the PyPI requirements of the integrations a configuration.yaml loads.
+
+Walks each listed integration's manifest and its dependencies, the way HA
+resolves them at start, so the dev server needs nothing from PyPI at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+import sys
+
+from homeassistant import bootstrap
+import homeassistant.components
+
+COMPONENTS = Path(homeassistant.components.__file__).parent
+# Integrations HA loads whatever the configuration says.
+ALWAYS = [
+    *bootstrap.CORE_INTEGRATIONS,
+    *bootstrap.LOGGING_AND_HTTP_DEPS_INTEGRATIONS,
+    *bootstrap.DEFAULT_INTEGRATIONS,
+]
+
+
+def main(config: Path) -> None:
+    """Print one requirement per line."""
+    top = re.findall(r"^([a-z_]+):", config.read_text(), re.MULTILINE)
+    todo, seen, reqs = [*ALWAYS, *top], set(), set()
+    while todo:
+        domain = todo.pop()
+        manifest = COMPONENTS / domain / "manifest.json"
+        if domain in seen or not manifest.exists():
+            continue
+        seen.add(domain)
+        data = json.loads(manifest.read_text())
+        reqs.update(data.get("requirements", []))
+        todo += data.get("dependencies", []) + data.get("after_dependencies", [])
+    print("\n".join(sorted(reqs)))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

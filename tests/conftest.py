@@ -1,0 +1,74 @@
+"""Shared fixtures: a couple called Maya and Jordan."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.reconnect.const import (
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    DOMAIN,
+)
+from homeassistant.core import HomeAssistant
+
+ENTRY_ID = "01JRECONNECT0000000000TEST"
+# A Friday afternoon in Los Angeles (the test zone), far from any DST switch.
+NOW = "2026-11-20 22:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None,
+) -> Generator[None]:
+    """Load integrations from custom_components."""
+    return
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Use HA's snapshot serialiser (stable ids, readable states)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def frozen(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
+    """Freeze time at a known instant so states and snapshots are stable."""
+    freezer.move_to(NOW)
+    return freezer
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """Return the config entry of Maya & Jordan."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Maya & Jordan",
+        data={CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan"},
+        unique_id="jordan|maya",
+        entry_id=ENTRY_ID,
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, frozen: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Set up reconnect for Maya & Jordan."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+async def call(
+    hass: HomeAssistant, service: str, data: dict[str, Any] | None = None, **kwargs: Any
+) -> Any:
+    """Call a reconnect action and return its response, if any."""
+    return await hass.services.async_call(DOMAIN, service, data or {}, blocking=True, **kwargs)

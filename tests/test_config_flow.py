@@ -1,0 +1,214 @@
+"""Setting up a couple, reconfiguring names, and options."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.reconnect.const import (
+    CONF_AUTO_RUPTURE,
+    CONF_CHECK_IN_TIME,
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    CONF_PERSON_A,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    CONF_REPAIR_REMINDER_DAYS,
+    DOMAIN,
+)
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from .conftest import call
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+async def test_user_step_creates_the_couple(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_PARTNER_A: "  Maya ", CONF_PERSON_A: "person.maya", CONF_PARTNER_B: "Jordan"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Maya & Jordan"
+    assert result["data"] == {
+        CONF_PARTNER_A: "Maya",
+        CONF_PERSON_A: "person.maya",
+        CONF_PARTNER_B: "Jordan",
+    }
+    assert result["result"].unique_id == "jordan|maya"
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "0"
+
+
+@pytest.mark.parametrize(
+    ("names", "errors"),
+    [
+        (("", "Jordan"), {CONF_PARTNER_A: "name_empty"}),
+        (("Maya", "   "), {CONF_PARTNER_B: "name_empty"}),
+        (("M" * 41, "Jordan"), {CONF_PARTNER_A: "name_too_long"}),
+        (("Maya", "J" * 41), {CONF_PARTNER_B: "name_too_long"}),
+        (("Maya", "MAYA"), {CONF_PARTNER_B: "names_not_distinct"}),
+    ],
+)
+async def test_bad_names_are_form_errors_and_create_nothing(
+    hass: HomeAssistant, names: tuple[str, str], errors: dict[str, str]
+) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: names[0], CONF_PARTNER_B: names[1]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    # The form recovers once the names are fixed.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_forty_characters_is_allowed(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "M" * 40, CONF_PARTNER_B: "Jordan"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_the_same_pair_twice_is_aborted_in_any_order_or_case(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "jordan", CONF_PARTNER_B: "MAYA"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_a_second_couple_is_allowed(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "Sam", CONF_PARTNER_B: "Alex"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+async def test_reconfigure_renames_a_partner_and_keeps_history(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+    result = await init_integration.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_PARTNER_A: "Mae", CONF_PERSON_A: "person.mae", CONF_PARTNER_B: "Jordan"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+    assert init_integration.title == "Mae & Jordan"
+    assert init_integration.unique_id == "jordan|mae"
+    assert init_integration.data[CONF_PERSON_A] == "person.mae"
+    # The bid made under the old name is still Mae's.
+    summary = await call(hass, "get_summary", return_response=True)
+    assert summary["partners"][0]["name"] == "Mae"
+    assert summary["partners"][0]["bids_made_7d"] == 1
+    await call(hass, "log_bid", {"bidder": "mae", "response": "away"})
+
+
+async def test_reconfigure_shows_errors_and_refuses_a_taken_pair(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam & Alex",
+        data={CONF_PARTNER_A: "Sam", CONF_PARTNER_B: "Alex"},
+        unique_id="alex|sam",
+    )
+    other.add_to_hass(hass)
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "", CONF_PARTNER_B: "Jordan"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_PARTNER_A: "name_empty"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "Alex", CONF_PARTNER_B: "Sam"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert init_integration.title == "Maya & Jordan"
+
+
+async def test_options_have_gentle_defaults_and_apply_at_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await call(hass, "log_rupture", {"when": "2026-11-18T10:00:00"})
+    assert hass.states.get("binary_sensor.maya_jordan_repair_waiting").state == "off"
+
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    defaults = {
+        str(key): key.default() for key in result["data_schema"].schema if key.default is not None
+    }
+    assert defaults == {
+        CONF_REPAIR_REMINDER_DAYS: 3,
+        CONF_CHECK_IN_TIME: "21:30:00",
+        CONF_QUIET_START: "22:30:00",
+        CONF_QUIET_END: "08:00:00",
+        CONF_AUTO_RUPTURE: True,
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**defaults, CONF_REPAIR_REMINDER_DAYS: 2.0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_REPAIR_REMINDER_DAYS] == 2
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.maya_jordan_repair_waiting").state == "on"
+
+    # The form opens with the saved values.
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    saved = {str(k): k.default() for k in result["data_schema"].schema}
+    assert saved[CONF_REPAIR_REMINDER_DAYS] == 2
+
+
+async def test_options_refuse_a_check_in_time_inside_quiet_hours(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    settings = {
+        CONF_REPAIR_REMINDER_DAYS: 3,
+        CONF_CHECK_IN_TIME: "23:00:00",
+        CONF_QUIET_START: "22:30:00",
+        CONF_QUIET_END: "08:00:00",
+        CONF_AUTO_RUPTURE: False,
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_CHECK_IN_TIME: "check_in_in_quiet_hours"}
+    assert init_integration.options == {}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**settings, CONF_CHECK_IN_TIME: "21:00:00"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_AUTO_RUPTURE] is False

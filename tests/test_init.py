@@ -1,0 +1,218 @@
+"""Setup, unload, restarts, storage migrations and removal: nothing a couple logged is lost."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_test_home_assistant,
+)
+
+from custom_components.reconnect.const import DOMAIN
+from custom_components.reconnect.store import STORAGE_VERSION, ReconnectStore
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.core import HomeAssistant
+from homeassistant.loader import DATA_CUSTOM_COMPONENTS
+
+from .conftest import ENTRY_ID, call
+
+KEY = f"{DOMAIN}.{ENTRY_ID}"
+
+
+async def log_a_day(hass: HomeAssistant) -> None:
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "toward", "note": "a hug"})
+    await call(hass, "log_bid", {"bidder": "Jordan", "response": "against"})
+    await call(hass, "log_repair", {"initiator": "Jordan", "note": "sorry, I was tired"})
+
+
+async def test_unload_and_setup_give_back_the_same_journal(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    await log_a_day(hass)
+    before = list(init_integration.runtime_data.journal.events)
+    states = {s.entity_id: s.state for s in hass.states.async_all()}
+
+    # Reload before the delayed save would have landed: unloading flushes it.
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert list(init_integration.runtime_data.journal.events) == before
+    assert {s.entity_id: s.state for s in hass.states.async_all()} == states
+    assert len(hass_storage[KEY]["data"]["events"]) == 4
+
+
+async def test_a_restarted_home_assistant_has_every_event(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    await log_a_day(hass)
+    before = list(init_integration.runtime_data.journal.events)
+    # HA's final write at shutdown flushes the delayed save.
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    assert hass_storage[KEY]["version"] == STORAGE_VERSION
+
+    async with async_test_home_assistant() as hass2:
+        hass2.data.pop(DATA_CUSTOM_COMPONENTS)  # as enable_custom_integrations does
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            data=dict(init_integration.data),
+            title="Maya & Jordan",
+            entry_id=ENTRY_ID,
+        )
+        entry.add_to_hass(hass2)
+        assert await hass2.config_entries.async_setup(entry.entry_id)
+        await hass2.async_block_till_done()
+        assert list(entry.runtime_data.journal.events) == before
+        assert hass2.states.get("sensor.maya_jordan_days_since_last_repair").state == "0"
+        assert await hass2.config_entries.async_unload(entry.entry_id)
+        await hass2.async_stop(force=True)
+
+
+async def test_a_burst_of_logging_is_one_write_and_a_check_in_is_written_at_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry, frozen: FrozenDateTimeFactory
+) -> None:
+    writes: list[int] = []
+    original = ReconnectStore._async_write_data
+
+    async def counting(store: ReconnectStore, path: str, data: dict[str, Any]) -> None:
+        stored = data["data"] if "data" in data else data["data_func"]()
+        writes.append(len(stored["events"]))
+        await original(store, path, data)
+
+    with patch.object(ReconnectStore, "_async_write_data", counting):
+        for _ in range(20):
+            await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+        assert writes == []
+        frozen.tick(timedelta(seconds=11))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert writes == [20]
+
+        await call(hass, "log_check_in", {"partner": "Maya", "rating": 4})
+        assert writes == [20, 21]
+
+
+async def test_storage_from_version_1_is_migrated_without_loss(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    # The readable one-object-per-event layout, written by hand.
+    hass_storage[KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": KEY,
+        "data": {
+            "next_id": 4,
+            "events": [
+                {
+                    "id": 2,
+                    "kind": "rupture",
+                    "at": "2026-11-18T09:00:00+00:00",
+                    "partner": None,
+                    "rating": None,
+                    "response": None,
+                    "text": "money",
+                    "auto": False,
+                },
+                {
+                    "id": 1,
+                    "kind": "check_in",
+                    "at": "2026-11-17T20:30:00+01:00",
+                    "partner": "b",
+                    "rating": 4,
+                    "response": None,
+                    "text": "the soup",
+                    "auto": False,
+                },
+                {
+                    "id": 3,
+                    "kind": "bid",
+                    "at": "2026-11-19T08:00:00+00:00",
+                    "partner": "a",
+                    "rating": None,
+                    "response": "away",
+                    "text": None,
+                    "auto": False,
+                },
+            ],
+        },
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    events = mock_config_entry.runtime_data.journal.events
+    assert [(e.id, str(e.kind), e.text) for e in events] == [
+        (1, "check_in", "the soup"),
+        (2, "rupture", "money"),
+        (3, "bid", None),
+    ]
+    assert hass_storage[KEY]["version"] == STORAGE_VERSION
+    assert hass_storage[KEY]["data"] == {
+        "next_id": 4,
+        "events": [
+            "1 1794943800 check_in b 4 the soup",
+            "2 1794992400 rupture - - money",
+            "3 1795075200 bid a away",
+        ],
+    }
+    assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
+    assert hass.states.get("sensor.maya_jordan_jordan_turned_toward_7_days").state == "0.0"
+    (new,) = (await call(hass, "log_repair", {"initiator": "Maya"}, return_response=True))["events"]
+    assert new["id"] == 4
+
+
+async def test_a_newer_storage_version_refuses_setup_and_leaves_the_file(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    newer = {
+        "version": STORAGE_VERSION + 1,
+        "minor_version": 1,
+        "key": KEY,
+        "data": {"something": "we do not understand"},
+    }
+    hass_storage[KEY] = deepcopy(newer)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert "newer version of Reconnect" in (mock_config_entry.reason or "")
+    assert hass_storage[KEY] == newer
+
+
+async def test_an_unreadable_row_refuses_setup_and_leaves_the_file(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    broken = {
+        "version": STORAGE_VERSION,
+        "minor_version": 1,
+        "key": KEY,
+        "data": {"next_id": 2, "events": ["1 1763407800 check_in b 4", "garbage"]},
+    }
+    hass_storage[KEY] = deepcopy(broken)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert hass_storage[KEY] == broken
+
+
+async def test_removing_the_couple_deletes_its_journal(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 5})
+    assert KEY in hass_storage
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert KEY not in hass_storage

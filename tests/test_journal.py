@@ -1,0 +1,318 @@
+"""The domain on its own: validation, aggregates and insights, without Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+import random
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.reconnect.insights import compute
+from custom_components.reconnect.journal import (
+    MAX_TEXT_LENGTH,
+    Couple,
+    Event,
+    EventKind,
+    Journal,
+    JournalError,
+    Response,
+)
+from custom_components.reconnect.schedule import in_quiet_hours
+from custom_components.reconnect.store import (
+    StorageFormatError,
+    decode_event,
+    decode_journal,
+    encode_event,
+    encode_journal,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)  # 21:00 in Berlin
+TODAY = date(2026, 11, 20)
+
+
+def at(days_ago: float = 0, hours: float = 0) -> datetime:
+    """Return an instant `days_ago` days (and `hours` hours) before NOW."""
+    return NOW - timedelta(days=days_ago, hours=hours)
+
+
+def journal() -> Journal:
+    return Journal(BERLIN)
+
+
+def snapshot(j: Journal) -> list[Event]:
+    return list(j.events)
+
+
+@pytest.mark.parametrize(
+    ("log", "key"),
+    [
+        (lambda j: j.log_check_in("c", 3, at=NOW, now=NOW), "unknown_partner"),
+        (lambda j: j.log_check_in("a", 0, at=NOW, now=NOW), "rating_out_of_range"),
+        (lambda j: j.log_check_in("a", 6, at=NOW, now=NOW), "rating_out_of_range"),
+        (lambda j: j.log_check_in("a", True, at=NOW, now=NOW), "rating_out_of_range"),
+        (lambda j: j.log_check_in("a", "4", at=NOW, now=NOW), "rating_out_of_range"),
+        (lambda j: j.log_bid("a", "sideways", at=NOW, now=NOW), "unknown_response"),
+        (lambda j: j.log_bid(None, "toward", at=NOW, now=NOW), "unknown_partner"),
+        (
+            lambda j: j.log_bid("a", "toward", "x" * (MAX_TEXT_LENGTH + 1), at=NOW, now=NOW),
+            "text_too_long",
+        ),
+        (
+            lambda j: j.log_check_in("a", 4, "x" * (MAX_TEXT_LENGTH + 1), at=NOW, now=NOW),
+            "text_too_long",
+        ),
+        (lambda j: j.log_rupture("z", at=NOW, now=NOW), "unknown_partner"),
+        (lambda j: j.log_repair("a", at=NOW + timedelta(seconds=1), now=NOW), "future_timestamp"),
+        (lambda j: j.log_repair("a", at=datetime(2026, 1, 1), now=NOW), "naive_timestamp"),
+        (lambda j: j.undo_last(), "nothing_to_undo"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(log, key) -> None:
+    j = journal()
+    j.log_bid("a", "toward", at=at(1), now=NOW)
+    before, next_id = snapshot(j), j.next_id
+    if key == "nothing_to_undo":
+        j = journal()
+        before, next_id = [], j.next_id
+    with pytest.raises(JournalError) as err:
+        log(j)
+    assert err.value.key == key
+    assert snapshot(j) == before
+    assert j.next_id == next_id
+
+
+def test_text_is_trimmed_and_blank_text_dropped() -> None:
+    j = journal()
+    (event,) = j.log_repair("b", "  we talked  ", at=NOW, now=NOW)
+    assert event.text == "we talked"
+    (event,) = j.log_repair("b", "   ", at=NOW, now=NOW)
+    assert event.text is None
+    (event,) = j.log_repair("b", "x" * MAX_TEXT_LENGTH, at=NOW, now=NOW)
+    assert len(event.text or "") == MAX_TEXT_LENGTH
+
+
+def test_couple_resolves_names_case_insensitively() -> None:
+    couple = Couple("Maya", "Jordan")
+    assert couple.resolve("maya") == "a"
+    assert couple.resolve(" JORDAN ") == "b"
+    with pytest.raises(JournalError, match="unknown_partner"):
+        couple.resolve("Sam")
+
+
+def test_responsiveness_is_the_share_of_the_other_partners_bids_turned_toward() -> None:
+    j = journal()
+    for response in ("toward", "toward", "toward", "away"):
+        j.log_bid("a", response, at=at(1), now=NOW)  # Maya reaches, Jordan responds
+    j.log_bid("b", "against", at=at(2), now=NOW)
+    i = compute(j, TODAY, 3)
+    assert i.partners["a"].bids_made_7d == 4
+    assert i.partners["b"].responsiveness_7d == 75.0
+    assert i.partners["a"].responsiveness_7d == 0.0
+    assert i.partners["b"].bids_made_7d == 1
+
+
+def test_insufficient_data_is_none_not_zero() -> None:
+    i = compute(journal(), TODAY, 3)
+    assert i.partners["a"].responsiveness_7d is None
+    assert i.partners["a"].connection_7d is None
+    assert i.days_since_repair is None
+    assert i.last_check_in is None
+    assert i.check_in_streak == 0
+    assert not i.checked_in_today
+    assert not i.repair_overdue
+
+
+def test_seven_day_window_uses_local_days() -> None:
+    j = journal()
+    # 23:30 Berlin on the 13th is 22:30 UTC: inside the window only as the 13th.
+    j.log_check_in("a", 2, at=datetime(2026, 11, 13, 22, 30, tzinfo=UTC), now=NOW)
+    j.log_check_in("a", 4, at=datetime(2026, 11, 14, 10, 0, tzinfo=UTC), now=NOW)
+    j.log_check_in("a", 5, at=at(0), now=NOW)
+    i = compute(j, TODAY, 3)
+    # The 14th..20th are the seven days; the 13th (Berlin) falls out.
+    assert i.partners["a"].connection_7d == 4.5
+    assert compute(j, date(2026, 11, 19), 3).partners["a"].connection_7d == 3.0
+
+
+def test_ruptures_open_until_a_repair_and_overdue_after_the_reminder_days() -> None:
+    j = journal()
+    j.log_rupture("a", at=at(5), now=NOW)
+    j.log_rupture(at=at(2), now=NOW)
+    i = compute(j, TODAY, 3)
+    assert (i.open_ruptures, i.open_rupture_days, i.repair_overdue) == (2, 5, True)
+    assert not compute(j, TODAY, 6).repair_overdue
+    j.log_repair("b", at=at(1), now=NOW)
+    i = compute(j, TODAY, 3)
+    assert (i.open_ruptures, i.open_rupture_days, i.days_since_repair) == (0, None, 1)
+    assert not i.repair_overdue
+    j.log_rupture("b", at=at(0), now=NOW)
+    assert compute(j, TODAY, 3).open_ruptures == 1
+
+
+def test_backdated_repair_only_closes_earlier_ruptures() -> None:
+    j = journal()
+    j.log_rupture("a", at=at(3), now=NOW)
+    j.log_rupture("a", at=at(1), now=NOW)
+    j.log_repair("b", at=at(2), now=NOW)  # logged late, happened between them
+    i = compute(j, TODAY, 3)
+    assert (i.open_ruptures, i.days_since_repair, i.open_rupture_days) == (1, 2, 1)
+
+
+def test_streak_tolerates_one_missed_night_but_not_two() -> None:
+    j = journal()
+    for days_ago in (9, 8, 6, 5, 4, 2, 1):  # missed 7 and 3: single nights
+        j.log_check_in("a", 4, at=at(days_ago), now=NOW)
+    assert compute(j, TODAY, 3).check_in_streak == 7
+    # Two missing nights in a row (the 10th and 11th days ago) start a new streak.
+    j2 = journal()
+    for days_ago in (12, 9, 8):
+        j2.log_check_in("b", 4, at=at(days_ago), now=NOW)
+    assert compute(j2, TODAY - timedelta(days=8), 3).check_in_streak == 2
+    # The streak stays alive through one missed night, then resets to 0.
+    assert compute(j2, TODAY - timedelta(days=6), 3).check_in_streak == 2
+    assert compute(j2, TODAY - timedelta(days=5), 3).check_in_streak == 0
+
+
+def test_both_partners_on_one_night_count_once() -> None:
+    j = journal()
+    j.log_check_in("a", 4, at=at(0, 1), now=NOW)
+    j.log_check_in("b", 5, at=at(0), now=NOW)
+    i = compute(j, TODAY, 3)
+    assert i.check_in_streak == 1
+    assert i.checked_in_today
+
+
+def test_auto_rupture_on_against_and_low_rating_only_when_none_is_open() -> None:
+    j = journal()
+    bid, rupture = j.log_bid("a", "against", at=at(1), now=NOW, auto_rupture=True)
+    assert rupture.kind is EventKind.RUPTURE
+    assert rupture.auto
+    assert rupture.partner == "a"
+    # One is open already: a second hurt does not pile on.
+    assert len(j.log_check_in("b", 1, at=at(0), now=NOW, auto_rupture=True)) == 1
+    j.log_repair("b", at=at(0), now=NOW)
+    assert len(j.log_check_in("b", 2, at=at(0), now=NOW, auto_rupture=True)) == 2
+    assert len(j.log_check_in("b", 3, at=at(0), now=NOW, auto_rupture=True)) == 1
+    assert len(j.log_bid("a", "against", at=at(0), now=NOW, auto_rupture=False)) == 1
+    assert bid.response is Response.AGAINST
+
+
+def test_undo_removes_the_newest_and_the_rupture_it_opened() -> None:
+    j = journal()
+    j.log_repair("a", at=at(2), now=NOW)
+    j.log_bid("a", "against", at=at(1), now=NOW, auto_rupture=True)
+    removed = j.undo_last()
+    assert [e.kind for e in removed] == [EventKind.RUPTURE, EventKind.BID]
+    i = compute(j, TODAY, 3)
+    assert i.open_ruptures == 0
+    assert i.partners["a"].bids_made_7d == 0
+    # Undo is by logging order: a backdated entry is the one undone.
+    j.log_check_in("a", 4, at=at(0), now=NOW)
+    j.log_check_in("b", 5, at=at(3), now=NOW)
+    assert j.undo_last()[0].partner == "b"
+    assert compute(j, TODAY, 3).check_in_streak == 1
+    j.undo_last()
+    assert compute(j, TODAY, 3).check_in_streak == 0
+    assert compute(j, TODAY, 3).last_check_in is None
+
+
+def random_journal(seed: int, count: int, tz: ZoneInfo = BERLIN) -> Journal:
+    """Log `count` random events in random order, as a couple might."""
+    rng = random.Random(seed)
+    j = Journal(tz)
+    for _ in range(count):
+        when = at(rng.uniform(0, 40))
+        match rng.randrange(4):
+            case 0:
+                j.log_check_in(
+                    rng.choice("ab"), rng.randint(1, 5), at=when, now=NOW, auto_rupture=True
+                )
+            case 1:
+                j.log_bid(
+                    rng.choice("ab"),
+                    rng.choice(list(Response)),
+                    at=when,
+                    now=NOW,
+                    auto_rupture=True,
+                )
+            case 2:
+                j.log_rupture(rng.choice(["a", "b", None]), at=when, now=NOW)
+            case _:
+                j.log_repair(rng.choice("ab"), at=when, now=NOW)
+        if rng.random() < 0.1:
+            j.undo_last()
+    return j
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_incremental_aggregates_equal_a_full_rebuild(seed: int) -> None:
+    j = random_journal(seed, 120)
+    rebuilt = Journal(BERLIN, list(j.events), next_id=j.next_id)
+    for day in (TODAY, TODAY - timedelta(days=3), TODAY - timedelta(days=20)):
+        assert compute(j, day, 3) == compute(rebuilt, day, 3)
+
+
+def test_time_zone_change_rebuckets_days() -> None:
+    j = journal()
+    j.log_check_in("a", 4, at=datetime(2026, 11, 20, 2, 0, tzinfo=UTC), now=NOW)
+    assert compute(j, TODAY, 3).checked_in_today  # 03:00 on the 20th in Berlin
+    j.set_time_zone(ZoneInfo("America/Los_Angeles"))
+    assert not compute(j, TODAY, 3).checked_in_today  # 18:00 on the 19th there
+    assert compute(j, TODAY - timedelta(days=1), 3).checked_in_today
+
+
+def test_days_never_go_negative_when_the_clock_went_back() -> None:
+    j = journal()
+    j.log_repair("a", at=at(0), now=NOW)
+    assert compute(j, TODAY - timedelta(days=2), 3).days_since_repair == 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_storage_rows_round_trip_exactly(seed: int) -> None:
+    j = random_journal(seed, 80)
+    j.log_bid(
+        "a", "toward", "a note with spaces,  commas | and \u00e9mojis \U0001f49b", at=NOW, now=NOW
+    )
+    back = decode_journal(encode_journal(j), BERLIN)
+    assert list(back.events) == list(j.events)
+    assert back.next_id == j.next_id
+    assert compute(back, TODAY, 3) == compute(j, TODAY, 3)
+
+
+def test_a_row_is_compact() -> None:
+    j = journal()
+    (event,) = j.log_bid("a", "toward", at=NOW, now=NOW)
+    assert encode_event(event) == f"1 {int(NOW.timestamp())} bid a toward"
+    assert decode_event(encode_event(event)) == event
+
+
+@pytest.mark.parametrize(
+    "row", ["", "1 2 3", "x 1 bid a toward", "1 1 dance a -", "1 1 bid a sideways"]
+)
+def test_an_unreadable_row_is_an_error_not_a_silent_drop(row: str) -> None:
+    with pytest.raises(StorageFormatError):
+        decode_event(row)
+
+
+@pytest.mark.parametrize(
+    ("moment", "start", "end", "quiet"),
+    [
+        ("23:00", "22:30", "08:00", True),  # wraps past midnight
+        ("07:59", "22:30", "08:00", True),
+        ("08:00", "22:30", "08:00", False),
+        ("21:30", "22:30", "08:00", False),
+        ("13:00", "12:00", "14:00", True),  # same-day window
+        ("14:00", "12:00", "14:00", False),
+        ("11:00", "12:00", "14:00", False),
+        ("03:00", "00:00", "00:00", False),  # equal ends: no quiet hours
+    ],
+)
+def test_quiet_hours(moment: str, start: str, end: str, quiet: bool) -> None:
+    assert (
+        in_quiet_hours(
+            time.fromisoformat(moment), time.fromisoformat(start), time.fromisoformat(end)
+        )
+        is quiet
+    )
