@@ -26,6 +26,16 @@ if [ "$(cat "$venv/.stamp-test" 2>/dev/null)" != "$stamp" ]; then
 fi
 
 if [ "$want" = run ]; then
+  # HA's voice and camera code call ffmpeg and libturbojpeg; HA's own image ships both.
+  if ! command -v ffmpeg >/dev/null 2>&1 || ! ldconfig -p | grep -q libturbojpeg; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> Installing ffmpeg and libturbojpeg (apt-get)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg libturbojpeg0 >/dev/null
+    else
+      echo "note: ffmpeg/libturbojpeg are missing; HA starts, but logs errors for them" >&2
+    fi
+  fi
   stamp=$(stamp_for run)
   if [ "$(cat "$venv/.stamp-run" 2>/dev/null)" != "$stamp" ]; then
     echo "==> Installing what the dev Home Assistant loads"
