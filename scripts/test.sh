@@ -12,7 +12,7 @@ echo "==> ruff"
 echo "==> mypy --strict"
 "$bin/mypy" --strict custom_components/reconnect
 echo "==> pytest"
-"$bin/pytest" --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 "$@"
+"$bin/pytest" -n auto --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 "$@"
 echo "==> coverage of the config, options and reconfigure flows (must be 100%)"
 "$bin/coverage" report --include='custom_components/reconnect/config_flow.py' --fail-under=100
 echo "==> gate passed in $((SECONDS - start)) s"

@@ -17,6 +17,7 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 
 ENTRY_ID = "01JRECONNECT0000000000TEST"
 # A Friday afternoon in Los Angeles (the test zone), far from any DST switch.
@@ -29,6 +30,14 @@ def auto_enable_custom_integrations(
 ) -> Generator[None]:
     """Load integrations from custom_components."""
     return
+
+
+@pytest.fixture(autouse=True)
+async def core_components(request: pytest.FixtureRequest) -> None:
+    """Load what a real HA always has (Assist needs it), for tests that use hass."""
+    if "hass" in request.fixturenames:
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        assert await async_setup_component(hass, "homeassistant", {})
 
 
 @pytest.fixture

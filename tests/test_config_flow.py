@@ -14,6 +14,8 @@ from custom_components.reconnect.const import (
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REPAIR_REMINDER_DAYS,
+    CONF_SATELLITES_A,
+    CONF_SATELLITES_B,
     DOMAIN,
 )
 from homeassistant.config_entries import SOURCE_USER
@@ -175,6 +177,8 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
         CONF_QUIET_START: "22:30:00",
         CONF_QUIET_END: "08:00:00",
         CONF_AUTO_RUPTURE: True,
+        CONF_SATELLITES_A: [],
+        CONF_SATELLITES_B: [],
     }
 
     result = await hass.config_entries.options.async_configure(
@@ -212,3 +216,28 @@ async def test_options_refuse_a_check_in_time_inside_quiet_hours(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.options[CONF_AUTO_RUPTURE] is False
+
+
+async def test_options_refuse_a_satellite_in_both_partners_spaces(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    settings = {
+        CONF_REPAIR_REMINDER_DAYS: 3,
+        CONF_CHECK_IN_TIME: "21:30:00",
+        CONF_QUIET_START: "22:30:00",
+        CONF_QUIET_END: "08:00:00",
+        CONF_AUTO_RUPTURE: True,
+        CONF_SATELLITES_A: ["dev-1", "dev-2"],
+        CONF_SATELLITES_B: ["dev-2"],
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SATELLITES_B: "satellite_in_both"}
+    assert init_integration.options == {}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**settings, CONF_SATELLITES_B: ["dev-3"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_SATELLITES_A] == ["dev-1", "dev-2"]

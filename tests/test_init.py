@@ -20,6 +20,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
 from homeassistant.loader import DATA_CUSTOM_COMPONENTS
+from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, call
 
@@ -63,6 +64,7 @@ async def test_a_restarted_home_assistant_has_every_event(
 
     async with async_test_home_assistant() as hass2:
         hass2.data.pop(DATA_CUSTOM_COMPONENTS)  # as enable_custom_integrations does
+        assert await async_setup_component(hass2, "homeassistant", {})
         entry = MockConfigEntry(
             domain=DOMAIN,
             data=dict(init_integration.data),

@@ -17,6 +17,7 @@ from custom_components.reconnect.journal import (
     Journal,
     JournalError,
     Response,
+    Session,
 )
 from custom_components.reconnect.schedule import in_quiet_hours
 from custom_components.reconnect.store import (
@@ -316,3 +317,36 @@ def test_quiet_hours(moment: str, start: str, end: str, quiet: bool) -> None:
         )
         is quiet
     )
+
+
+def test_sessions_and_prompt_history_round_trip() -> None:
+    j = journal()
+    j.record_session(Session(started_at=at(1, 1), ended_at=at(1), complete=True))
+    j.record_session(Session(started_at=at(0, 1), ended_at=at(0), complete=False))
+    j.prompts_used["engaged_dream"] = TODAY
+    back = decode_journal(encode_journal(j), BERLIN)
+    assert back.sessions == j.sessions
+    assert back.prompts_used == {"engaged_dream": TODAY}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"events": [], "sessions": ["1 2"]},
+        {"events": [], "sessions": ["a b complete"]},
+        {"events": [], "prompts": {"x": "not a date"}},
+        {"events": [], "prompts": ["x"]},
+    ],
+)
+def test_unreadable_sessions_or_prompts_are_errors(data: dict) -> None:
+    with pytest.raises(StorageFormatError):
+        decode_journal(data, BERLIN)
+
+
+def test_an_appreciation_needs_words() -> None:
+    j = journal()
+    with pytest.raises(JournalError, match="text_empty"):
+        j.log_appreciation("a", "   ", at=NOW, now=NOW)
+    (event,) = j.log_appreciation(None, " the tea ", at=NOW, now=NOW)
+    assert (event.kind, event.partner, event.text) == (EventKind.APPRECIATION, None, "the tea")
+    assert j.day(TODAY)["appreciations", "-"] == 1

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
+from .intents import async_register_intents
 from .services import async_setup_services
 from .store import (
     ReconnectStore,
@@ -19,14 +21,26 @@ from .store import (
     decode_journal,
     encode_journal,
 )
+from .voice import Language, Voice
+
+DATA_VOICE: HassKey[Voice] = HassKey(DOMAIN)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, shared by every couple."""
+    """Register the actions and the voice skill, shared by every couple."""
     async_setup_services(hass)
+    lang = await hass.async_add_executor_job(Language.load, "en")
+    voice = hass.data[DATA_VOICE] = Voice(hass, lang)
+    async_register_intents(voice)
+
+    @callback
+    def _stop(_event: Event) -> None:
+        voice.async_unload()
+
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
     return True
 
 
@@ -54,6 +68,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
     # Options (thresholds) apply at once; renames reload through reconfigure.
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    hass.data[DATA_VOICE].async_add_couple(coordinator)
     return True
 
 
@@ -65,6 +80,7 @@ async def _async_options_updated(hass: HomeAssistant, entry: ReconnectConfigEntr
 async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:
     """Write any pending change, then remove the entities."""
     coordinator = entry.runtime_data
+    await hass.data[DATA_VOICE].async_entry_unloading(coordinator)
     # Flush now: a reload reads the file before a delayed save would land.
     await coordinator.store.async_save(encode_journal(coordinator.journal))
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -11,6 +11,9 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFl
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    DeviceSelector,
+    DeviceSelectorConfig,
+    EntityFilterSelectorConfig,
     EntitySelector,
     EntitySelectorConfig,
     NumberSelector,
@@ -30,6 +33,8 @@ from .const import (
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REPAIR_REMINDER_DAYS,
+    CONF_SATELLITES_A,
+    CONF_SATELLITES_B,
     DEFAULT_AUTO_RUPTURE,
     DEFAULT_CHECK_IN_TIME,
     DEFAULT_QUIET_END,
@@ -42,6 +47,11 @@ from .coordinator import ReconnectConfigEntry
 from .schedule import in_quiet_hours
 
 PERSON = EntitySelector(EntitySelectorConfig(domain="person"))
+SATELLITES = DeviceSelector(
+    DeviceSelectorConfig(
+        entity=[EntityFilterSelectorConfig(domain="assist_satellite")], multiple=True
+    )
+)
 
 
 def _couple_schema(defaults: dict[str, Any]) -> vol.Schema:
@@ -150,8 +160,13 @@ class ReconnectOptionsFlow(OptionsFlow):
                 time.fromisoformat(user_input[CONF_QUIET_START]),
                 time.fromisoformat(user_input[CONF_QUIET_END]),
             )
+            shared = set(user_input.get(CONF_SATELLITES_A, [])) & set(
+                user_input.get(CONF_SATELLITES_B, [])
+            )
             if in_quiet_hours(check_in, *quiet):
                 errors[CONF_CHECK_IN_TIME] = "check_in_in_quiet_hours"
+            elif shared:
+                errors[CONF_SATELLITES_B] = "satellite_in_both"
             else:
                 return self.async_create_entry(
                     data={
@@ -181,6 +196,12 @@ class ReconnectOptionsFlow(OptionsFlow):
                 vol.Required(
                     CONF_AUTO_RUPTURE, default=current.get(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE)
                 ): BooleanSelector(),
+                vol.Optional(
+                    CONF_SATELLITES_A, default=current.get(CONF_SATELLITES_A, [])
+                ): SATELLITES,
+                vol.Optional(
+                    CONF_SATELLITES_B, default=current.get(CONF_SATELLITES_B, [])
+                ): SATELLITES,
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

@@ -18,6 +18,9 @@ CONF_CHECK_IN_TIME: Final = "check_in_time"
 CONF_QUIET_START: Final = "quiet_hours_start"
 CONF_QUIET_END: Final = "quiet_hours_end"
 CONF_AUTO_RUPTURE: Final = "auto_rupture"
+# Satellites (device ids) in each partner's own room; a shared one is in neither.
+CONF_SATELLITES_A: Final = "satellites_a"
+CONF_SATELLITES_B: Final = "satellites_b"
 
 DEFAULT_REPAIR_REMINDER_DAYS: Final = 3
 DEFAULT_CHECK_IN_TIME: Final = "21:30:00"

@@ -104,12 +104,16 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         await self._async_changed(removed)
         return removed
 
+    async def async_save_now(self) -> None:
+        """Write the journal at once (a finished check-in is precious)."""
+        await self.store.async_save(encode_journal(self.journal))
+
     async def _async_changed(self, events: list[Event]) -> None:
         # Debug logs carry ids and kinds only, never what anyone said.
         LOGGER.debug("Journal changed: %s", [(e.id, str(e.kind)) for e in events])
         if any(e.kind is EventKind.CHECK_IN for e in events):
-            # A finished check-in is precious: write it now, not in ten seconds.
-            await self.store.async_save(encode_journal(self.journal))
+            # A check-in answer is precious: write it now, not in ten seconds.
+            await self.async_save_now()
         else:
             self.store.async_delay_save(lambda: encode_journal(self.journal), SAVE_DELAY_SECONDS)
         self.async_set_updated_data(self.compute())

@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     BID = "bid"
     RUPTURE = "rupture"
     REPAIR = "repair"
+    APPRECIATION = "appreciation"
 
 
 class Response(StrEnum):
@@ -78,6 +79,15 @@ class Event:
     def sort_key(self) -> tuple[datetime, int]:
         """Order events by time, then by logging order."""
         return (self.at, self.id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Session:
+    """One nightly check-in: when it ran and whether it was finished."""
+
+    started_at: datetime
+    ended_at: datetime
+    complete: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +139,20 @@ class Journal:
     streak_end: date | None
     streak_days: int
 
-    def __init__(self, tz: tzinfo, events: Iterable[Event] = (), next_id: int = 1) -> None:
+    def __init__(
+        self,
+        tz: tzinfo,
+        events: Iterable[Event] = (),
+        next_id: int = 1,
+        *,
+        sessions: Iterable[Session] = (),
+        prompts_used: dict[str, date] | None = None,
+    ) -> None:
         """Load events (in any order) and build the aggregates once."""
         self._tz = tz
+        self.sessions: list[Session] = list(sessions)
+        # When each nightly prompt was last asked, so prompts rotate.
+        self.prompts_used: dict[str, date] = dict(prompts_used or {})
         self._events: list[Event] = sorted(events, key=Event.sort_key)
         self.next_id = max([next_id, *(e.id + 1 for e in self._events)])
         self._rebuild()
@@ -227,6 +248,21 @@ class Journal:
         self._check_time(at, now)
         return self._add_all([self._new(EventKind.REPAIR, at, initiator, text=text)])
 
+    def log_appreciation(
+        self, partner: str | None, text: str, *, at: datetime, now: datetime
+    ) -> list[Event]:
+        """Record something one partner appreciated (who, if known)."""
+        _check_partner(partner, optional=True)
+        clean = _check_text(text)
+        if clean is None:
+            raise JournalError("text_empty")
+        self._check_time(at, now)
+        return self._add_all([self._new(EventKind.APPRECIATION, at, partner, text=clean)])
+
+    def record_session(self, session: Session) -> None:
+        """Remember a finished or partial check-in."""
+        self.sessions.append(session)
+
     def undo_last(self) -> list[Event]:
         """Remove the newest logged event and the rupture it opened automatically."""
         if not self._events:
@@ -291,6 +327,8 @@ class Journal:
                 totals["ruptures", p] += sign
             case EventKind.REPAIR:
                 totals["repairs", p] += sign
+            case EventKind.APPRECIATION:
+                totals["appreciations", p] += sign
         # Drop zeroed keys so an emptied day really is empty.
         for key in [k for k, v in totals.items() if not v]:
             del totals[key]

@@ -1,27 +1,30 @@
 """Persistence of a couple's journal in Home Assistant's storage.
 
-Layout (version 2): {"next_id": N, "events": [row, ...]} where each row is one
+Layout (version 2): {"next_id": N, "events": [row, ...], "sessions": [...],
+"prompts": {prompt id: "YYYY-MM-DD"}} where each event row is one
 string "<id> <epoch seconds> <kind> <partner|-> <value|->[ <text>]". HA's Store
 indents every JSON value, so one string per event keeps the file about 35 bytes
 an event instead of ~200. The text comes last, so it may hold any character.
 An automatically opened rupture is written with the kind "rupture!".
 
+A session row is "<start seconds> <end seconds> <complete|partial>".
 Version 1 is the readable one-object-per-event layout; it is migrated on load.
+Minor version 2 added sessions and prompts; older files simply have none.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
-from .journal import Event, EventKind, Journal, Response
+from .journal import Event, EventKind, Journal, Response, Session
 
 STORAGE_VERSION = 2
-STORAGE_MINOR_VERSION = 1
+STORAGE_MINOR_VERSION = 2
 AUTO_MARK = "!"
 
 
@@ -80,11 +83,32 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     )
 
 
+def encode_session(session: Session) -> str:
+    """Write one check-in session as a compact row."""
+    status = "complete" if session.complete else "partial"
+    return f"{int(session.started_at.timestamp())} {int(session.ended_at.timestamp())} {status}"
+
+
+def decode_session(row: str) -> Session:
+    """Read one check-in session row."""
+    try:
+        start, end, status = row.split(" ")
+        return Session(
+            started_at=datetime.fromtimestamp(int(start), UTC),
+            ended_at=datetime.fromtimestamp(int(end), UTC),
+            complete=status == "complete",
+        )
+    except ValueError as err:
+        raise StorageFormatError(f"unreadable session row: {err}") from err
+
+
 def encode_journal(journal: Journal) -> dict[str, Any]:
     """Return the stored form of a journal."""
     return {
         "next_id": journal.next_id,
         "events": [encode_event(e) for e in journal.events],
+        "sessions": [encode_session(s) for s in journal.sessions],
+        "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
     }
 
 
@@ -93,7 +117,17 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo) -> Journal:
     if data is None:
         return Journal(tz)
     events = [decode_event(row) for row in data.get("events", [])]
-    return Journal(tz, events, next_id=int(data.get("next_id", 1)))
+    try:
+        prompts = {key: date.fromisoformat(day) for key, day in data.get("prompts", {}).items()}
+    except (AttributeError, TypeError, ValueError) as err:
+        raise StorageFormatError(f"unreadable prompt history: {err}") from err
+    return Journal(
+        tz,
+        events,
+        next_id=int(data.get("next_id", 1)),
+        sessions=[decode_session(row) for row in data.get("sessions", [])],
+        prompts_used=prompts,
+    )
 
 
 class ReconnectStore(Store[dict[str, Any]]):
@@ -123,4 +157,7 @@ class ReconnectStore(Store[dict[str, Any]]):
                 "next_id": max([int(data.get("next_id", 1)), *(e.id + 1 for e in events)]),
                 "events": [encode_event(e) for e in sorted(events, key=Event.sort_key)],
             }
+        # HA saves what this returns: read it all first, so a file we cannot
+        # read is never rewritten.
+        decode_journal(data, UTC)
         return data

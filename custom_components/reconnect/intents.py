@@ -1,0 +1,325 @@
+"""Assist intents. Sentences reach them through voice.py; LLM agents call them as tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.helpers import config_validation as cv, intent
+from homeassistant.util import dt as dt_util
+
+from .checkin import CheckIn, Say
+from .coordinator import ReconnectCoordinator
+from .journal import EventKind, JournalError, Response, other
+from .voice import _SPEAKER_WORDS, Voice, named_partners
+
+COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
+
+
+class ReconnectIntentHandler(intent.IntentHandler):
+    """Find the couple and the speaker, run, and speak the result."""
+
+    name_slots: tuple[str, ...] = ()
+
+    def __init__(self, voice: Voice) -> None:
+        """Share the voice skill's state."""
+        self.voice = voice
+
+    @property
+    def slot_schema(self) -> dict[vol.Marker, Any] | None:
+        """Describe the slots (also the LLM tool's parameters)."""
+        return dict(COUPLE_SLOT)
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Handle the intent for the right couple."""
+        slots = self.async_validate_slots(intent_obj.slots)
+        values = {key: slot["value"] for key, slot in slots.items()}
+        named = named_partners(
+            " ".join(str(values[k]) for k in self.name_slots if k in values), self.voice.loaded()
+        )
+        coordinator = self.voice.couple_for(
+            intent_obj.context, intent_obj.device_id, named, values.get("couple")
+        )
+        response = intent_obj.create_response()
+        if coordinator is None:
+            key = "which_couple" if self.voice.loaded() else "not_set_up"
+            response.async_set_speech(self.voice.say(key))
+            return response
+        try:
+            speech = await self.run(coordinator, values, intent_obj)
+        except JournalError as err:
+            couple = coordinator.couple
+            template = self.voice.lang.responses.get(f"error_{err.key}")
+            speech = (template or self.voice.say("error")).format(
+                partners=f"{couple.name_a} and {couple.name_b}"
+            )
+        response.async_set_speech(speech)
+        return response
+
+    def partner(
+        self, coordinator: ReconnectCoordinator, value: Any, intent_obj: intent.Intent
+    ) -> str | None:
+        """Resolve a name, or "me"/"I" to the speaker; None when the speaker is unknown."""
+        if value is None:
+            return None
+        if str(value).strip().casefold() in _SPEAKER_WORDS:
+            return self.voice.speaker(coordinator, intent_obj.context, intent_obj.device_id)
+        return coordinator.couple.resolve(str(value))
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Do the work and return what to say."""
+        raise NotImplementedError
+
+
+class StartCheckIn(ReconnectIntentHandler):
+    """Start the nightly check-in."""
+
+    intent_type = "ReconnectStartCheckIn"
+    description = (
+        "Starts the couple's nightly Reconnect check-in: each partner rates how connected "
+        "they felt today (1-5), then a question to talk about, then an appreciation. "
+        "Starting again while one runs resumes it."
+    )
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Start or resume."""
+        return await self.voice.async_start_check_in(coordinator, intent_obj)
+
+
+class CheckInAnswer(ReconnectIntentHandler):
+    """A rating or an appreciation during a check-in."""
+
+    intent_type = "ReconnectCheckInAnswer"
+    description = (
+        "Answers the running Reconnect check-in: give `rating` (1-5, how connected the partner "
+        "who was asked felt today) while ratings are asked, or `appreciation` (what the speaker "
+        "appreciated) afterwards."
+    )
+
+    @property
+    def slot_schema(self) -> dict[vol.Marker, Any] | None:
+        """Take a rating or an appreciation."""
+        return {
+            **COUPLE_SLOT,
+            vol.Optional("rating"): vol.Any(vol.Coerce(int), cv.string),
+            vol.Optional("appreciation"): cv.string,
+        }
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Pass the answer to the dialogue."""
+        now = dt_util.utcnow()
+        if "appreciation" in values:
+            speaker = self.voice.speaker(coordinator, intent_obj.context, intent_obj.device_id)
+            text = str(values["appreciation"])
+
+            def step(checkin: CheckIn) -> Any:
+                return checkin.answer_appreciation(text, speaker, now)
+        else:
+            rating = str(values.get("rating", ""))
+
+            def step(checkin: CheckIn) -> Any:
+                return checkin.answer_rating(rating, now)
+
+        return await self.voice.async_check_in_step(coordinator, step, intent_obj)
+
+
+class CheckInSkip(ReconnectIntentHandler):
+    """Skip the current step of the check-in."""
+
+    intent_type = "ReconnectCheckInSkip"
+    description = (
+        "Skips the current step of the running Reconnect check-in; after the ratings it "
+        "means 'done' and closes the check-in."
+    )
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Skip."""
+        now = dt_util.utcnow()
+        return await self.voice.async_check_in_step(coordinator, lambda c: c.skip(now), intent_obj)
+
+
+class CheckInStop(ReconnectIntentHandler):
+    """Stop the check-in, keeping what was said."""
+
+    intent_type = "ReconnectCheckInStop"
+    description = "Stops the running Reconnect check-in; what was already said is kept."
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Stop."""
+        return await self.voice.async_check_in_step(coordinator, lambda c: c.stop(), intent_obj)
+
+
+class LogBid(ReconnectIntentHandler):
+    """Log a bid for connection."""
+
+    intent_type = "ReconnectLogBid"
+    description = (
+        "Logs a bid for connection in Reconnect: `bidder` is the partner who reached out "
+        "(a name, or 'me' for the speaker); `response` is how the other partner turned: "
+        "toward (engaged), away (missed or ignored it) or against (a hostile reply)."
+    )
+    name_slots = ("bidder",)
+
+    @property
+    def slot_schema(self) -> dict[vol.Marker, Any] | None:
+        """Take the bidder and the response."""
+        return {
+            **COUPLE_SLOT,
+            vol.Optional("bidder"): cv.string,
+            vol.Required("response"): vol.In([str(r) for r in Response]),
+        }
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Log it, or ask who reached out."""
+        bidder = self.partner(coordinator, values.get("bidder"), intent_obj)
+        if bidder is None:
+            slots = {"response": values["response"], "couple": coordinator.config_entry.entry_id}
+            return await self.voice.async_ask_who(coordinator, self.intent_type, slots, "bidder")
+        events = await coordinator.async_record(
+            coordinator.journal.log_bid,
+            bidder=bidder,
+            response=values["response"],
+            auto_rupture=coordinator.auto_rupture,
+        )
+        bid = events[0]
+        says = [
+            self.voice.render(
+                coordinator,
+                [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})],
+            )
+        ]
+        if len(events) > 1:
+            says.append(self.voice.say("rupture_opened"))
+        return " ".join(s.strip() for s in says)
+
+
+class LogRupture(ReconnectIntentHandler):
+    """Log a rupture."""
+
+    intent_type = "ReconnectLogRupture"
+    description = (
+        "Logs a rupture in Reconnect: a fight, a hurt or a disconnect. `partner` (optional) is "
+        "who raised it, a name or 'me'."
+    )
+    name_slots = ("partner",)
+
+    @property
+    def slot_schema(self) -> dict[vol.Marker, Any] | None:
+        """Take who raised it, if known."""
+        return {**COUPLE_SLOT, vol.Optional("partner"): cv.string}
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Log it; who raised it is optional, so an unknown speaker is fine."""
+        partner = self.partner(coordinator, values.get("partner"), intent_obj)
+        await coordinator.async_record(coordinator.journal.log_rupture, partner=partner)
+        return self.voice.say("rupture_logged")
+
+
+class LogRepair(ReconnectIntentHandler):
+    """Log a repair."""
+
+    intent_type = "ReconnectLogRepair"
+    description = (
+        "Logs a repair in Reconnect: an attempt to reconnect after a rupture. `initiator` is the "
+        "partner who reached out first, a name or 'me'. Without it, Reconnect asks."
+    )
+    name_slots = ("initiator",)
+
+    @property
+    def slot_schema(self) -> dict[vol.Marker, Any] | None:
+        """Take who led the repair."""
+        return {**COUPLE_SLOT, vol.Optional("initiator"): cv.string}
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Log it, or ask who reached out first."""
+        initiator = self.partner(coordinator, values.get("initiator"), intent_obj)
+        if initiator is None:
+            slots = {"couple": coordinator.config_entry.entry_id}
+            return await self.voice.async_ask_who(coordinator, self.intent_type, slots, "initiator")
+        await coordinator.async_record(coordinator.journal.log_repair, initiator=initiator)
+        return self.voice.render(coordinator, [Say("repair_logged", {"initiator": initiator})])
+
+
+class Status(ReconnectIntentHandler):
+    """Say how the couple is doing."""
+
+    intent_type = "ReconnectStatus"
+    description = (
+        "Tells how the couple is doing in Reconnect: the check-in streak, days since the last "
+        "repair, and open ruptures. No scores."
+    )
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Describe the state gently."""
+        insights = coordinator.data
+        say = self.voice.say
+        parts = [
+            say("status_streak", streak=insights.check_in_streak)
+            if insights.check_in_streak
+            else say("status_no_streak")
+        ]
+        if insights.days_since_repair is None:
+            parts.append(say("status_no_repair"))
+        elif insights.days_since_repair == 0:
+            parts.append(say("status_repair_today"))
+        else:
+            parts.append(say("status_repair", days=insights.days_since_repair))
+        if insights.open_ruptures:
+            parts.append(say("status_open", count=insights.open_ruptures))
+        return " ".join(parts)
+
+
+class Undo(ReconnectIntentHandler):
+    """Undo the last entry."""
+
+    intent_type = "ReconnectUndo"
+    description = "Removes the most recently logged Reconnect entry and says which one."
+
+    async def run(
+        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Remove it and say what it was."""
+        removed = await coordinator.async_undo()
+        first = removed[-1]  # the entry the person logged (an automatic rupture comes after it)
+        what = str(first.kind).replace("_", "-")
+        if first.partner and first.kind is not EventKind.RUPTURE:
+            what = f"{what} by {coordinator.couple.name(first.partner)}"
+        return self.voice.say("undone", what=what)
+
+
+HANDLERS = (
+    StartCheckIn,
+    CheckInAnswer,
+    CheckInSkip,
+    CheckInStop,
+    LogBid,
+    LogRupture,
+    LogRepair,
+    Status,
+    Undo,
+)
+
+
+def async_register_intents(voice: Voice) -> None:
+    """Register every Reconnect intent."""
+    for handler in HANDLERS:
+        intent.async_register(voice.hass, handler(voice))

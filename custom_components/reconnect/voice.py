@@ -1,0 +1,607 @@
+"""Assist glue: sentence triggers, who is speaking, and the check-in dialogue.
+
+Sentences ship in sentences/<lang>.yaml and are registered with the built-in
+agent's sentence triggers, which are matched before every intent and agent. So
+all always-live sentences form one trigger (one utterance fires at most one of
+our callbacks), partner names are written in as alternatives instead of slow
+wildcards, and answer sentences are registered only while a check-in or a
+"who?" question waits for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+import re
+from typing import Any
+
+from homeassistant.components import conversation
+from homeassistant.components.assist_satellite import AssistSatelliteEntityFeature
+from homeassistant.const import ATTR_SUPPORTED_FEATURES
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, State, callback
+from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.helpers.event import async_call_later, async_track_state_change_event
+from homeassistant.util import dt as dt_util
+from homeassistant.util.yaml import load_yaml_dict
+
+from .checkin import CheckIn, Rating, Say, Stage, Turn, pick_prompt
+from .const import (
+    CONF_PERSON_A,
+    CONF_PERSON_B,
+    CONF_SATELLITES_A,
+    CONF_SATELLITES_B,
+    DOMAIN,
+    LOGGER,
+)
+from .coordinator import ReconnectCoordinator
+from .journal import PARTNERS, Session
+
+SENTENCES_DIR = Path(__file__).parent / "sentences"
+# How long a check-in waits for an answer before pausing (the question needs talk time).
+RATING_TIMEOUT = timedelta(minutes=10)
+APPRECIATION_TIMEOUT = timedelta(minutes=30)
+WHO_TIMEOUT = timedelta(minutes=2)
+# How long to wait for a satellite to finish speaking before it listens again.
+SATELLITE_IDLE_TIMEOUT = 60
+NAME_ROLES = ("bidder", "responder", "partner", "initiator")
+# Characters with a meaning in hassil templates cannot be part of a name there.
+_TEMPLATE_CHARS = re.compile(r"[()\[\]{}<>|]")
+_NUMBER_ALTERNATIVES = "(" + "|".join([*map(str, range(11)), "zero", "one", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "ten"]) + ")"  # fmt: skip
+_SPEAKER_WORDS = {"i", "me", "my", "myself", "mine"}
+
+type TriggerCallback = Callable[[conversation.ConversationInput, Any], Awaitable[str | None]]
+
+
+@callback
+def async_register_trigger(
+    hass: HomeAssistant, sentences: list[str], trigger_callback: TriggerCallback
+) -> CALLBACK_TYPE:
+    """Register sentence triggers with the built-in agent, on old and new HA."""
+    # HA 2025.10 moved triggers to the agent manager; DATA_DEFAULT_ENTITY is gone there.
+    manager = conversation.agent_manager.get_agent_manager(hass)
+    if hasattr(manager, "register_trigger"):
+        register: Callable[..., CALLBACK_TYPE] = manager.register_trigger
+        return register(sentences=sentences, trigger_callback=trigger_callback)
+    agent = hass.data[conversation.const.DATA_DEFAULT_ENTITY]
+    return agent.register_trigger(sentences, trigger_callback)
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """What an always-live template means: an intent, fixed slots, and named roles."""
+
+    intent: str
+    slots: dict[str, str]
+    names: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Language:
+    """One language's sentences, replies and prompt deck."""
+
+    intents: dict[str, list[dict[str, Any]]]
+    answers: dict[str, list[str]]
+    responses: dict[str, str]
+    prompts: dict[str, str]
+
+    @classmethod
+    def load(cls, language: str) -> Language:
+        """Read sentences/<language>.yaml (blocking: run it in the executor)."""
+        data = load_yaml_dict(str(SENTENCES_DIR / f"{language}.yaml"))
+        return cls(
+            intents=data["intents"],
+            answers={k: v for k, v in data.items() if k.endswith("_answers")},
+            responses=data["responses"],
+            prompts=data["prompts"],
+        )
+
+
+def template_name(name: str) -> str:
+    """Make a name safe to write into a template."""
+    return " ".join(_TEMPLATE_CHARS.sub(" ", name).split())
+
+
+def partner_alternatives(names: Iterable[str]) -> str:
+    """Write names as a template alternative, longest first so "Ann Marie" beats "Ann"."""
+    safe = sorted({template_name(n) for n in names if template_name(n)}, key=len, reverse=True)
+    return "(" + "|".join(safe) + ")"
+
+
+def build_templates(lang: Language, names: Iterable[str]) -> dict[str, Meaning]:
+    """Expand the always-live sentences for these partner names."""
+    alternatives = partner_alternatives(names)
+    templates: dict[str, Meaning] = {}
+    for intent_type, groups in lang.intents.items():
+        for group in groups:
+            meaning = Meaning(
+                intent_type, dict(group.get("slots", {})), tuple(group.get("names", ()))
+            )
+            for sentence in group["sentences"]:
+                templates.setdefault(sentence.replace("<partner>", alternatives), meaning)
+    return templates
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces, padded so names match whole words."""
+    return " " + " ".join(re.sub(r"[^\w']+", " ", text.casefold()).split()) + " "
+
+
+def named_partners(
+    text: str, couples: Sequence[ReconnectCoordinator]
+) -> list[tuple[ReconnectCoordinator, str]]:
+    """Find partners named in the words said, in spoken order."""
+    words = _words(text)
+    found = sorted(
+        (
+            (match.start(), -len(name), coordinator, key)
+            for coordinator in couples
+            for key in PARTNERS
+            if (name := _words(coordinator.couple.name(key)).strip())
+            for match in re.finditer(re.escape(f" {name} "), words)
+        ),
+        key=lambda found: found[:2],
+    )
+    # Skip a shorter name inside a longer one ("Ann" in "Ann Marie"), but keep
+    # the same name in two couples: the speaker may tell them apart.
+    result: list[tuple[ReconnectCoordinator, str]] = []
+    end, kept = -1, (-1, 0)
+    for start, negative_length, coordinator, key in found:
+        if start >= end or (start, negative_length) == kept:
+            result.append((coordinator, key))
+            end, kept = start - negative_length, (start, negative_length)
+    return result
+
+
+@dataclass(slots=True)
+class Pending:
+    """A question we asked ("who reached out?") and the intent waiting for it."""
+
+    intent_type: str
+    slots: dict[str, str]
+    role: str
+
+
+@dataclass(slots=True)
+class CoupleVoice:
+    """Per-couple voice state: a running check-in, or a pending question."""
+
+    checkin: CheckIn | None = None
+    pending: Pending | None = None
+    unregister: list[CALLBACK_TYPE] = field(default_factory=list)
+    cancel_timeout: CALLBACK_TYPE | None = None
+
+    def clear_listeners(self) -> None:
+        """Remove the answer sentences and the timeout."""
+        for remove in self.unregister:
+            remove()
+        self.unregister.clear()
+        if self.cancel_timeout:
+            self.cancel_timeout()
+            self.cancel_timeout = None
+
+
+class Voice:
+    """Reconnect's voice skill, shared by every couple."""
+
+    def __init__(self, hass: HomeAssistant, lang: Language) -> None:
+        """Hold the language data; triggers follow the loaded couples."""
+        self.hass = hass
+        self.lang = lang
+        self.templates: dict[str, Meaning] = {}
+        self._unregister_main: CALLBACK_TYPE | None = None
+        self._coordinators: dict[str, ReconnectCoordinator] = {}
+        self._couples: dict[str, CoupleVoice] = {}
+
+    # ----- couples and speakers -----
+
+    def loaded(self) -> list[ReconnectCoordinator]:
+        """Return the coordinators of every couple set up."""
+        return list(self._coordinators.values())
+
+    @callback
+    def async_add_couple(self, coordinator: ReconnectCoordinator) -> None:
+        """Listen for a couple's names."""
+        self._coordinators[coordinator.config_entry.entry_id] = coordinator
+        self.async_update_triggers()
+
+    def state_of(self, coordinator: ReconnectCoordinator) -> CoupleVoice:
+        """Return a couple's voice state."""
+        return self._couples.setdefault(coordinator.config_entry.entry_id, CoupleVoice())
+
+    def speaker(
+        self, coordinator: ReconnectCoordinator, context: Context | None, device_id: str | None
+    ) -> str | None:
+        """Tell which partner is speaking: by logged-in user, then by satellite."""
+        data = coordinator.config_entry.data
+        if context is not None and context.user_id:
+            for key, person_key in zip(PARTNERS, (CONF_PERSON_A, CONF_PERSON_B), strict=True):
+                person = self.hass.states.get(data.get(person_key) or "")
+                if person is not None and person.attributes.get("user_id") == context.user_id:
+                    return key
+        if device_id:
+            for key, option in zip(PARTNERS, (CONF_SATELLITES_A, CONF_SATELLITES_B), strict=True):
+                if device_id in coordinator.option(option, []):
+                    return key
+        return None
+
+    def couple_for(
+        self,
+        context: Context | None,
+        device_id: str | None,
+        named: Sequence[tuple[ReconnectCoordinator, str]] = (),
+        entry_hint: str | None = None,
+    ) -> ReconnectCoordinator | None:
+        """Choose the couple an utterance is about, or None if it is unclear."""
+        couples = self.loaded()
+        if entry_hint:
+            hint = entry_hint.casefold()
+            couples = [
+                c for c in couples
+                if hint in (c.config_entry.entry_id.casefold(), c.config_entry.title.casefold())
+            ]  # fmt: skip
+        if len(couples) > 1 and named:
+            couples = [c for c in couples if any(c is n for n, _ in named)]
+        if len(couples) > 1:
+            couples = [c for c in couples if self.speaker(c, context, device_id)] or couples
+        return couples[0] if len(couples) == 1 else None
+
+    # ----- speech -----
+
+    def render(self, coordinator: ReconnectCoordinator, says: Iterable[Say]) -> str:
+        """Turn phrase keys into one spoken reply."""
+        couple = coordinator.couple
+        parts = []
+        for say in says:
+            values = {
+                k: couple.name(str(v)) if k in NAME_ROLES and v in PARTNERS else v
+                for k, v in say.values.items()
+            }
+            parts.append(self.lang.responses[say.key].format(**values))
+        return " ".join(p.strip() for p in parts if p.strip())
+
+    def say(self, key: str, **values: Any) -> str:
+        """Render one phrase that needs no couple."""
+        return self.lang.responses[key].format(**values)
+
+    # ----- the always-live trigger -----
+
+    @callback
+    def async_update_triggers(self) -> None:
+        """Re-register the sentences for the partner names now set up."""
+        if self._unregister_main:
+            self._unregister_main()
+            self._unregister_main = None
+        names = [c.couple.name(k) for c in self.loaded() for k in PARTNERS]
+        self.templates = build_templates(self.lang, names) if names else {}
+        if self.templates:
+            self._unregister_main = async_register_trigger(
+                self.hass, list(self.templates), self._async_on_sentence
+            )
+
+    async def async_entry_unloading(self, coordinator: ReconnectCoordinator) -> None:
+        """Keep a running check-in as partial, then drop the couple's sentences."""
+        self._coordinators.pop(coordinator.config_entry.entry_id, None)
+        state = self._couples.pop(coordinator.config_entry.entry_id, None)
+        if state is not None:
+            state.clear_listeners()
+            if state.checkin is not None:
+                checkin = state.checkin
+                coordinator.journal.record_session(
+                    Session(
+                        started_at=checkin.started_at, ended_at=dt_util.utcnow(), complete=False
+                    )
+                )
+        self.async_update_triggers()
+
+    @callback
+    def async_unload(self) -> None:
+        """Remove every trigger and timer."""
+        if self._unregister_main:
+            self._unregister_main()
+            self._unregister_main = None
+        for state in self._couples.values():
+            state.clear_listeners()
+        self._couples.clear()
+
+    async def _async_on_sentence(
+        self, user_input: conversation.ConversationInput, result: Any
+    ) -> str | None:
+        meaning = self.templates.get(result.intent_sentence.text)
+        if meaning is None:  # pragma: no cover - HA only calls us for our own templates
+            return None
+        if meaning.slots.get("response") == "unknown":
+            return self.say("unknown_response")
+        named = named_partners(user_input.text, self.loaded())
+        slots: dict[str, str] = dict(meaning.slots)
+        coordinator = self.couple_for(user_input.context, user_input.device_id, named)
+        if coordinator is not None:
+            own = [key for c, key in named if c is coordinator]
+            for role, key in zip(meaning.names, own, strict=False):
+                if role == "responder":  # "Alex turned away": the bid was the other's
+                    slots["bidder"] = coordinator.couple.name("b" if key == "a" else "a")
+                else:
+                    slots[role] = coordinator.couple.name(key)
+            slots["couple"] = coordinator.config_entry.entry_id
+        return await self.async_handle_intent(meaning.intent, slots, user_input)
+
+    async def async_handle_intent(
+        self, intent_type: str, slots: dict[str, str], user_input: conversation.ConversationInput
+    ) -> str:
+        """Run one of our intents and return what it says."""
+        response = await intent.async_handle(
+            self.hass,
+            DOMAIN,
+            intent_type,
+            {k: {"value": v} for k, v in slots.items()},
+            text_input=user_input.text,
+            context=user_input.context,
+            language=user_input.language,
+            device_id=user_input.device_id,
+            conversation_agent_id=user_input.agent_id,
+        )
+        return str(response.speech.get("plain", {}).get("speech", ""))
+
+    # ----- temporary answer sentences -----
+
+    @callback
+    def _async_listen(
+        self,
+        coordinator: ReconnectCoordinator,
+        sentences: list[str],
+        handler: Callable[[conversation.ConversationInput, Any], Awaitable[str | None]],
+        timeout: timedelta,
+    ) -> None:
+        """Make answer sentences live for one couple until answered or timed out."""
+        state = self.state_of(coordinator)
+        state.clear_listeners()
+        state.unregister.append(async_register_trigger(self.hass, sentences, handler))
+        state.cancel_timeout = async_call_later(
+            self.hass, timeout, partial(self._async_timed_out, coordinator)
+        )
+
+    @callback
+    def _async_timed_out(self, coordinator: ReconnectCoordinator, _now: datetime) -> None:
+        state = self.state_of(coordinator)
+        state.cancel_timeout = None
+        state.pending = None
+        if state.checkin is not None:
+            LOGGER.debug("Check-in paused after a quiet spell")
+            self.hass.async_create_task(self._async_finish(coordinator, state.checkin))
+        state.clear_listeners()
+
+    # ----- "who did that?" -----
+
+    async def async_ask_who(
+        self, coordinator: ReconnectCoordinator, intent_type: str, slots: dict[str, str], role: str
+    ) -> str:
+        """Ask who did something and keep the intent waiting for the answer."""
+        state = self.state_of(coordinator)
+        if state.checkin is not None:
+            # A running check-in keeps its answer sentences; ask for names instead.
+            return self.say("who_during_check_in")
+        state.pending = Pending(intent_type, slots, role)
+        sentences = [
+            s.replace(
+                "<partner>", partner_alternatives(coordinator.couple.name(k) for k in PARTNERS)
+            )
+            for s in self.lang.answers["who_answers"]
+        ]
+        self._async_listen(
+            coordinator, sentences, partial(self._async_on_who, coordinator), WHO_TIMEOUT
+        )
+        key = {"bidder": "ask_who_bid", "initiator": "ask_who_repair"}.get(role, "ask_who_rupture")
+        names = " or ".join(coordinator.couple.name(k) for k in PARTNERS)
+        return self.say(key, names=names)
+
+    async def _async_on_who(
+        self,
+        coordinator: ReconnectCoordinator,
+        user_input: conversation.ConversationInput,
+        result: Any,
+    ) -> str | None:
+        state = self.state_of(coordinator)
+        pending, state.pending = state.pending, None
+        state.clear_listeners()
+        if pending is None:  # pragma: no cover - the trigger is removed with the question
+            return None
+        named = [
+            key for c, key in named_partners(user_input.text, [coordinator]) if c is coordinator
+        ]
+        if named:
+            who = coordinator.couple.name(named[0])
+        else:
+            speaker = self.speaker(coordinator, user_input.context, user_input.device_id)
+            if speaker is None:
+                return self.say("who_unclear")
+            who = coordinator.couple.name(speaker)
+        slots = {**pending.slots, pending.role: who}
+        return await self.async_handle_intent(pending.intent_type, slots, user_input)
+
+    # ----- the check-in -----
+
+    async def async_start_check_in(
+        self, coordinator: ReconnectCoordinator, via: intent.Intent | None = None
+    ) -> str:
+        """Start tonight's check-in, or resume the one running."""
+        state = self.state_of(coordinator)
+        if state.checkin is not None:
+            return await self._async_turn(coordinator, state.checkin, state.checkin.resume(), via)
+        state.pending = None
+        today = dt_util.now().date()
+        journal = coordinator.journal
+        prompt_id = pick_prompt(list(self.lang.prompts), journal.prompts_used, today)
+        journal.prompts_used[prompt_id] = today
+        state.checkin = CheckIn(prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow())
+        LOGGER.debug("Check-in started for %s", coordinator.config_entry.entry_id)
+        return await self._async_turn(coordinator, state.checkin, state.checkin.start(), via)
+
+    def running(self, coordinator: ReconnectCoordinator) -> CheckIn | None:
+        """Return the couple's running check-in, if any."""
+        return self.state_of(coordinator).checkin
+
+    async def async_check_in_step(
+        self,
+        coordinator: ReconnectCoordinator,
+        step: Callable[[CheckIn], Turn],
+        via: intent.Intent | None = None,
+    ) -> str:
+        """Apply one answer, skip or stop to the running check-in."""
+        checkin = self.running(coordinator)
+        if checkin is None:
+            return self.say("not_now")
+        return await self._async_turn(coordinator, checkin, step(checkin), via)
+
+    async def _async_turn(
+        self,
+        coordinator: ReconnectCoordinator,
+        checkin: CheckIn,
+        turn: Turn,
+        via: intent.Intent | None,
+    ) -> str:
+        """Record what was said, then speak, then listen for the next answer."""
+        speaker = None
+        for record in turn.records:
+            if isinstance(record, Rating):
+                await coordinator.async_record(
+                    coordinator.journal.log_check_in,
+                    partner=record.partner,
+                    rating=record.rating,
+                    auto_rupture=coordinator.auto_rupture,
+                )
+            else:
+                speaker = record.partner
+                await coordinator.async_record(
+                    coordinator.journal.log_appreciation, partner=speaker, text=record.text
+                )
+        ack = list(turn.ack)
+        if turn.finished:
+            ack += await self._async_finish(coordinator, checkin)
+            return self.render(coordinator, ack)
+        self._async_listen_for(coordinator, checkin)
+        satellite = self._satellite(via) if turn.listen else None
+        if satellite is None:
+            return self.render(coordinator, [*ack, *turn.ask])
+        # On a satellite, ask the next question once it is idle, so nobody
+        # has to say the wake word again.
+        self._async_ask_when_idle(satellite, self.render(coordinator, turn.ask))
+        return self.render(coordinator, ack)
+
+    @callback
+    def _async_listen_for(self, coordinator: ReconnectCoordinator, checkin: CheckIn) -> None:
+        """Register exactly the answers the current step accepts."""
+        answers = self.lang.answers
+        if checkin.stage is Stage.RATING:
+            sentences = [
+                s.replace("<number>", _NUMBER_ALTERNATIVES) for s in answers["rating_answers"]
+            ]
+            timeout = RATING_TIMEOUT
+        else:
+            sentences = list(answers["appreciation_answers"])
+            timeout = APPRECIATION_TIMEOUT
+        sentences += answers["skip_answers"] + answers["stop_answers"]
+        self._async_listen(
+            coordinator, sentences, partial(self._async_on_answer, coordinator), timeout
+        )
+
+    async def _async_on_answer(
+        self,
+        coordinator: ReconnectCoordinator,
+        user_input: conversation.ConversationInput,
+        result: Any,
+    ) -> str | None:
+        template = result.intent_sentence.text
+        answers = self.lang.answers
+        slots: dict[str, str] = {"couple": coordinator.config_entry.entry_id}
+        if template in answers["stop_answers"]:
+            intent_type = "ReconnectCheckInStop"
+        elif template in answers["skip_answers"]:
+            intent_type = "ReconnectCheckInSkip"
+        elif "appreciation" in result.entities:
+            intent_type = "ReconnectCheckInAnswer"
+            slots["appreciation"] = str(result.entities["appreciation"].value)
+        else:
+            intent_type = "ReconnectCheckInAnswer"
+            slots["rating"] = user_input.text
+        return await self.async_handle_intent(intent_type, slots, user_input)
+
+    async def _async_finish(self, coordinator: ReconnectCoordinator, checkin: CheckIn) -> list[Say]:
+        """Close the check-in: keep it as complete or partial, and say a warm goodbye."""
+        state = self.state_of(coordinator)
+        state.checkin = None
+        state.clear_listeners()
+        coordinator.journal.record_session(
+            Session(
+                started_at=checkin.started_at, ended_at=dt_util.utcnow(), complete=checkin.complete
+            )
+        )
+        await coordinator.async_save_now()
+        if not checkin.complete:
+            return []
+        insights = coordinator.data
+        closing = [Say("close_streak", {"streak": insights.check_in_streak})]
+        if insights.open_ruptures:
+            closing.append(Say("close_repair"))
+        return closing
+
+    # ----- satellites -----
+
+    def _satellite(self, via: intent.Intent | None) -> str | None:
+        """Return the satellite that can ask the next question itself, if any.
+
+        HA refuses start_conversation on pipelines using its built-in agent
+        (still so in 2026.10), so only an LLM-agent pipeline qualifies; the
+        built-in agent's reply carries the question instead.
+        """
+        if via is None or not via.device_id:
+            return None
+        agent = via.conversation_agent_id
+        if agent is None or agent == conversation.HOME_ASSISTANT_AGENT:
+            return None
+        device_id = via.device_id
+        for entry in er.async_entries_for_device(er.async_get(self.hass), device_id):
+            if entry.domain != "assist_satellite":
+                continue
+            state = self.hass.states.get(entry.entity_id)
+            features = state.attributes.get(ATTR_SUPPORTED_FEATURES, 0) if state else 0
+            if features & AssistSatelliteEntityFeature.START_CONVERSATION:
+                return entry.entity_id
+        return None
+
+    @callback
+    def _async_ask_when_idle(self, entity_id: str, message: str) -> None:
+        """Call start_conversation once the satellite has finished its reply."""
+        unsubs: list[CALLBACK_TYPE] = []
+
+        @callback
+        def _ask(*_: Any) -> None:
+            for unsub in unsubs:
+                unsub()
+            unsubs.clear()
+            self.hass.async_create_task(
+                self.hass.services.async_call(
+                    "assist_satellite",
+                    "start_conversation",
+                    {"entity_id": entity_id, "start_message": message, "preannounce": False},
+                )
+            )
+
+        @callback
+        def _changed(event: Any) -> None:
+            new: State | None = event.data["new_state"]
+            if new is not None and new.state == "idle":
+                _ask()
+
+        @callback
+        def _give_up(_now: datetime) -> None:
+            # It never went idle: stay quiet rather than talk over it.
+            unsubs.pop()  # this timer has fired already
+            for unsub in unsubs:
+                unsub()
+            unsubs.clear()
+
+        unsubs.append(async_track_state_change_event(self.hass, entity_id, _changed))
+        unsubs.append(async_call_later(self.hass, SATELLITE_IDLE_TIMEOUT, _give_up))

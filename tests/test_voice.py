@@ -1,0 +1,424 @@
+"""Voice, end to end through HA's real default agent: what is heard, said and stored."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockUser,
+    async_fire_time_changed,
+)
+import yaml
+
+from custom_components.reconnect.const import (
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    CONF_PERSON_A,
+    CONF_PERSON_B,
+    DOMAIN,
+)
+from custom_components.reconnect.journal import EventKind
+from homeassistant.components import conversation
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import Context, HomeAssistant
+
+from .conftest import ENTRY_ID, call
+
+PHRASINGS: dict[str, list[Any]] = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "phrasings.yaml").read_text()
+)
+
+
+@pytest.fixture
+def users(hass: HomeAssistant, hass_admin_user: MockUser) -> dict[str, MockUser]:
+    """Two logged-in users, linked to the partners' person entities."""
+    jordan = MockUser(name="Jordan").add_to_hass(hass)
+    for person, user in (("person.maya", hass_admin_user), ("person.jordan", jordan)):
+        hass.states.async_set(person, "home", {"user_id": user.id})
+    return {"maya": hass_admin_user, "jordan": jordan}
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """Maya & Jordan, each linked to a person."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Maya & Jordan",
+        data={
+            CONF_PARTNER_A: "Maya",
+            CONF_PERSON_A: "person.maya",
+            CONF_PARTNER_B: "Jordan",
+            CONF_PERSON_B: "person.jordan",
+        },
+        unique_id="jordan|maya",
+        entry_id=ENTRY_ID,
+    )
+
+
+class Assist:
+    """Talk to HA's built-in agent as one speaker, in one conversation."""
+
+    def __init__(self, hass: HomeAssistant, user: MockUser | None = None) -> None:
+        self.hass = hass
+        self.context = Context(user_id=user.id if user else None)
+        self.conversation_id: str | None = None
+
+    async def __call__(self, text: str) -> str:
+        result = await conversation.async_converse(
+            self.hass, text, self.conversation_id, self.context, language="en"
+        )
+        self.conversation_id = result.conversation_id
+        return str(result.response.speech["plain"]["speech"])
+
+
+def events(entry: MockConfigEntry) -> list[Any]:
+    return list(entry.runtime_data.journal.events)
+
+
+def speaker(hass: HomeAssistant, users: dict[str, MockUser], case: dict[str, Any]) -> Assist:
+    return Assist(hass, users[case["speaker"]] if "speaker" in case else None)
+
+
+def test_every_intent_has_at_least_eight_phrasings() -> None:
+    counts = {name: len(cases) for name, cases in PHRASINGS.items()}
+    assert all(count >= 8 for count in counts.values()), counts
+
+
+@pytest.mark.parametrize("text", PHRASINGS["ReconnectStartCheckIn"])
+async def test_start_check_in(
+    hass: HomeAssistant, init_integration: MockConfigEntry, text: str
+) -> None:
+    reply = await Assist(hass)(text)
+    assert reply == (
+        "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
+    )
+    # Saying it again resumes; it does not start a second check-in.
+    reply = await Assist(hass)(text)
+    assert reply.startswith("Let's pick up where we were. Maya, how connected")
+
+
+@pytest.mark.parametrize("case", PHRASINGS["ReconnectLogBid"], ids=lambda c: c["text"])
+async def test_log_bid(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    case: dict[str, Any],
+) -> None:
+    reply = await speaker(hass, users, case)(case["text"])
+    (event, *auto) = events(init_integration)
+    assert (event.kind, event.partner, event.response) == (
+        EventKind.BID,
+        case["bidder"],
+        case["response"],
+    )
+    bidder, responder = ("Maya", "Jordan") if case["bidder"] == "a" else ("Jordan", "Maya")
+    assert reply.startswith("Noted:")
+    assert bidder in reply
+    assert responder in reply
+    # Turned against opens a rupture by default, and says so.
+    assert bool(auto) == (case["response"] == "against")
+    assert ("marked it as something to repair" in reply) == bool(auto)
+
+
+@pytest.mark.parametrize("case", PHRASINGS["ReconnectLogRupture"], ids=lambda c: c["text"])
+async def test_log_rupture(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    case: dict[str, Any],
+) -> None:
+    reply = await speaker(hass, users, case)(case["text"])
+    assert reply == "Noted. It's okay; what matters is the repair."
+    (event,) = events(init_integration)
+    assert (event.kind, event.partner) == (EventKind.RUPTURE, case["partner"])
+    assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
+
+
+@pytest.mark.parametrize("case", PHRASINGS["ReconnectLogRepair"], ids=lambda c: c["text"])
+async def test_log_repair(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    case: dict[str, Any],
+) -> None:
+    assist = speaker(hass, users, case)
+    reply = await assist(case["text"])
+    if "answer" in case:
+        # Who led it is not in the sentence: ask, and log nothing yet.
+        assert reply == "That's good to hear. Who reached out first: Maya or Jordan?"
+        assert events(init_integration) == []
+        reply = await assist(case["answer"])
+    name = "Maya" if case["initiator"] == "a" else "Jordan"
+    assert reply == f"Noted: {name} led a repair. That matters."
+    (event,) = events(init_integration)
+    assert (event.kind, event.partner) == (EventKind.REPAIR, case["initiator"])
+
+
+async def test_an_ambiguous_bid_with_an_unknown_speaker_asks_and_logs_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assist = Assist(hass)
+    assert await assist("he turned away") == (
+        "Who reached out: Maya or Jordan? Nothing is logged until you say."
+    )
+    assert events(init_integration) == []
+    assert await assist("it was Jordan") == (
+        "Noted: Jordan reached out and Maya turned away. Bids get missed; it's good you noticed."
+    )
+    assert [(e.partner, e.response) for e in events(init_integration)] == [("b", "away")]
+
+
+async def test_a_who_question_expires_and_a_bare_name_is_not_captured_later(
+    hass: HomeAssistant, init_integration: MockConfigEntry, frozen: FrozenDateTimeFactory
+) -> None:
+    assist = Assist(hass)
+    await assist("we made up")
+    frozen.tick(timedelta(minutes=3))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert await assist("Maya") != "Noted: Maya led a repair. That matters."
+    assert events(init_integration) == []
+
+
+async def test_unknown_response_or_name_is_explained_and_nothing_logged(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assist = Assist(hass)
+    assert await assist("Jordan turned purple") == (
+        "I can log a bid as turned toward, turned away, or turned against. Nothing was logged."
+    )
+    # A name that is not a partner's is not one of our sentences.
+    reply = await assist("Sam turned toward me")
+    assert "Noted" not in reply
+    assert events(init_integration) == []
+
+
+@pytest.mark.parametrize("text", PHRASINGS["ReconnectStatus"])
+async def test_status(hass: HomeAssistant, init_integration: MockConfigEntry, text: str) -> None:
+    assert await Assist(hass)(text) == (
+        "No check-in streak right now, and that's okay. No repair logged yet."
+    )
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 4})
+    await call(hass, "log_repair", {"initiator": "Jordan", "when": "2026-11-18T10:00:00"})
+    await call(hass, "log_rupture")
+    assert await Assist(hass)(text) == (
+        "You've checked in 1 nights running. Your last repair was 2 days ago. "
+        "1 rupture(s) still open."
+    )
+
+
+@pytest.mark.parametrize("text", PHRASINGS["ReconnectUndo"])
+async def test_undo(hass: HomeAssistant, init_integration: MockConfigEntry, text: str) -> None:
+    await call(hass, "log_repair", {"initiator": "Maya"})
+    await call(hass, "log_bid", {"bidder": "Jordan", "response": "against"})
+    assert await Assist(hass)(text) == "Removed the last entry: bid by Jordan."
+    assert [e.kind for e in events(init_integration)] == [EventKind.REPAIR]
+    assert await Assist(hass)(text) == "Removed the last entry: repair by Maya."
+    assert await Assist(hass)(text) == "There's nothing to undo."
+
+
+async def test_a_full_check_in(
+    hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 4, "when": "2026-11-19T21:00"})
+    await call(hass, "log_rupture", {"when": "2026-11-19T22:00"})
+    assist = Assist(hass, users["maya"])
+    assert (await assist("start our check-in")).endswith(
+        "Maya, how connected did you feel today, from one to five?"
+    )
+    assert await assist("I'd say four") == (
+        "Thank you, Maya. Jordan, how about you, from one to five?"
+    )
+    reply = await assist("three out of five")
+    assert reply.startswith("Thank you, Jordan. Tonight's question: ")
+    assert reply.endswith("Or say done.")
+    assert await assist("I appreciated the tea you made") == (
+        "Thank you for sharing that. Anything else you appreciated? Or say done."
+    )
+    assert await assist("done") == (
+        "Thanks for checking in together. That's 2 nights of checking in. Something is still "
+        "open between you. When you're both ready, a small step toward repair can help."
+    )
+    journal = init_integration.runtime_data.journal
+    tonight = [(e.kind, e.partner, e.rating, e.text) for e in journal.events][2:]
+    assert tonight == [
+        (EventKind.CHECK_IN, "a", 4, None),
+        (EventKind.CHECK_IN, "b", 3, None),
+        (EventKind.APPRECIATION, "a", None, "the tea you made"),
+    ]
+    (session,) = journal.sessions
+    assert session.complete
+    assert hass.states.get("binary_sensor.maya_jordan_checked_in_today").state == "on"
+    # After the check-in, answers are no longer heard.
+    assert "Thank you" not in await assist("four")
+    assert len(journal.events) == 5
+
+
+@pytest.mark.parametrize("case", PHRASINGS["ReconnectCheckInAnswer"], ids=lambda c: c["text"])
+async def test_rating_phrasings(
+    hass: HomeAssistant, init_integration: MockConfigEntry, case: dict[str, Any]
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    assert await assist(case["text"]) == "Thank you, Maya. Jordan, how about you, from one to five?"
+    (event, *auto) = events(init_integration)
+    assert (event.kind, event.partner, event.rating) == (EventKind.CHECK_IN, "a", case["rating"])
+    # A night rated 1 or 2 opens a rupture by default.
+    assert [e.kind for e in auto] == ([EventKind.RUPTURE] if case["rating"] <= 2 else [])
+
+
+@pytest.mark.parametrize("case", PHRASINGS["appreciations"], ids=lambda c: c["text"])
+async def test_appreciation_phrasings(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    case: dict[str, Any],
+) -> None:
+    assist = Assist(hass, users["jordan"])
+    for text in ("start our check-in", "four", "five"):
+        await assist(text)
+    assert (await assist(case["text"])).startswith("Thank you for sharing that.")
+    event = events(init_integration)[-1]
+    assert (event.kind, event.partner, event.text) == (EventKind.APPRECIATION, "b", case["stored"])
+
+
+async def test_an_out_of_range_rating_is_re_asked_kindly_and_not_stored(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    assert await assist("seven") == (
+        "Let's keep it between one and five. Any number is okay. "
+        "Maya, how connected did you feel today, from one to five?"
+    )
+    assert await assist("zero") == await assist("ten")
+    assert events(init_integration) == []
+    assert (await assist("five")).startswith("Thank you, Maya.")
+
+
+@pytest.mark.parametrize("text", PHRASINGS["ReconnectCheckInSkip"])
+async def test_skip_phrasings(
+    hass: HomeAssistant, init_integration: MockConfigEntry, text: str
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    assert await assist(text) == (
+        "That's fine, we'll leave that one. Jordan, how about you, from one to five?"
+    )
+    assert events(init_integration) == []
+
+
+@pytest.mark.parametrize("text", PHRASINGS["ReconnectCheckInStop"])
+async def test_stop_phrasings_keep_what_was_said_as_partial(
+    hass: HomeAssistant, init_integration: MockConfigEntry, text: str
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    await assist("four")
+    assert await assist(text) == (
+        "Okay, we'll stop here. What you shared is saved. Missing a night is not failure."
+    )
+    journal = init_integration.runtime_data.journal
+    assert [(e.partner, e.rating) for e in journal.events] == [("a", 4)]
+    (session,) = journal.sessions
+    assert not session.complete
+    assert "Thank you" not in await assist("five")
+
+
+async def test_a_check_in_that_times_out_is_kept_as_partial(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    frozen: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    await assist("four")
+    frozen.tick(timedelta(minutes=11))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    journal = init_integration.runtime_data.journal
+    (session,) = journal.sessions
+    assert not session.complete
+    assert hass_storage[f"{DOMAIN}.{ENTRY_ID}"]["data"]["sessions"][0].endswith(" partial")
+    # The answer sentences are gone: a bare number is no longer ours.
+    assert "Thank you" not in await assist("five")
+    # Starting again begins a fresh check-in.
+    assert (await assist("start our check-in")).startswith("Welcome to your check-in.")
+
+
+async def test_a_bare_number_without_a_check_in_is_never_captured(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    for text in ("four", "done", "skip", "stop"):
+        reply = await Assist(hass)(text)
+        assert "Thank you" not in reply
+        assert "check-in" not in reply
+    assert events(init_integration) == []
+
+
+async def test_prompts_rotate_and_are_not_repeated_within_14_days(
+    hass: HomeAssistant, init_integration: MockConfigEntry, frozen: FrozenDateTimeFactory
+) -> None:
+    asked = []
+    for _ in range(20):
+        assist = Assist(hass)
+        await assist("start our check-in")
+        await assist("skip")
+        reply = await assist("skip")
+        asked.append(reply.split("Tonight's question: ")[1].split("?")[0])
+        await assist("done")
+        frozen.tick(timedelta(days=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    for day, prompt in enumerate(asked):
+        assert prompt not in asked[max(0, day - 13) : day]
+    assert len(init_integration.runtime_data.journal.prompts_used) == 20
+
+
+async def test_asking_who_during_a_check_in_does_not_take_over_the_answers(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    assert await assist("we made up") == (
+        "Let's finish the check-in first. Afterwards, tell me with a name, like Jordan "
+        "apologized. Nothing was logged."
+    )
+    assert (await assist("four")).startswith("Thank you, Maya.")
+
+
+async def test_an_unknown_speaker_saying_me_to_who_logs_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assist = Assist(hass)
+    await assist("log a repair")
+    assert await assist("it was me") == "I didn't catch who. Nothing was logged."
+    assert events(init_integration) == []
+
+
+async def test_status_after_a_repair_today(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await call(hass, "log_repair", {"initiator": "Maya"})
+    assert await Assist(hass)("how are we doing") == (
+        "No check-in streak right now, and that's okay. You repaired today."
+    )
+
+
+# Firing the stop event by hand leaves HA's own chat-session cleanup timer behind.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_home_assistant_stopping_removes_every_sentence(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assist = Assist(hass)
+    await assist("start our check-in")
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    assert "Thank you" not in await assist("four")
+    assert "Noted" not in await assist("Jordan apologized")

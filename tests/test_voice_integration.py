@@ -1,0 +1,362 @@
+"""Voice beyond sentences: LLM tools, satellites, the trigger shim, and several couples."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+from unittest.mock import MagicMock
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    MockPlatform,
+    async_fire_time_changed,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
+)
+import voluptuous_openapi
+
+from custom_components.reconnect.const import (
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    CONF_SATELLITES_A,
+    DOMAIN,
+)
+from custom_components.reconnect.journal import EventKind
+from custom_components.reconnect.voice import async_register_trigger
+from homeassistant.components import conversation
+from homeassistant.components.assist_satellite import (
+    AssistSatelliteConfiguration,
+    AssistSatelliteEntity,
+    AssistSatelliteEntityFeature,
+)
+from homeassistant.components.assist_satellite.entity import AssistSatelliteState
+from homeassistant.config_entries import ConfigFlow
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import device_registry as dr, llm
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.setup import async_setup_component
+
+OUR_TOOLS = {
+    "ReconnectStartCheckIn",
+    "ReconnectCheckInAnswer",
+    "ReconnectCheckInSkip",
+    "ReconnectCheckInStop",
+    "ReconnectLogBid",
+    "ReconnectLogRupture",
+    "ReconnectLogRepair",
+    "ReconnectStatus",
+    "ReconnectUndo",
+}
+LLM_AGENT = "conversation.some_llm"
+
+
+def llm_context(device_id: str | None = None) -> llm.LLMContext:
+    return llm.LLMContext(
+        platform="test", context=Context(), user_prompt=None, language="en",
+        assistant="conversation", device_id=device_id,
+    )  # fmt: skip
+
+
+async def test_every_intent_is_an_llm_tool_with_a_usable_schema(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, llm_context())
+    tools = {tool.name: tool for tool in api.tools if tool.name in OUR_TOOLS}
+    assert set(tools) == OUR_TOOLS
+    for tool in tools.values():
+        assert tool.description
+        assert "Reconnect" in tool.description
+        voluptuous_openapi.convert(tool.parameters)  # what the LLM is sent
+    bid = voluptuous_openapi.convert(tools["ReconnectLogBid"].parameters)
+    assert bid["properties"]["response"]["enum"] == ["toward", "away", "against"]
+    assert bid["required"] == ["response"]
+
+
+async def test_an_llm_can_log_and_hold_a_check_in(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, llm_context())
+
+    async def tool(name: str, **args: Any) -> str:
+        result = await api.async_call_tool(llm.ToolInput(tool_name=name, tool_args=args))
+        return str(result["speech"]["plain"]["speech"])
+
+    assert (await tool("ReconnectLogBid", bidder="Maya", response="toward")).startswith("Noted")
+    assert await tool("ReconnectLogBid", bidder="Sam", response="away") == (
+        "I only know Maya and Jordan. Nothing was logged."
+    )
+    assert (await tool("ReconnectStartCheckIn")).endswith("from one to five?")
+    assert (await tool("ReconnectCheckInAnswer", rating=4)).startswith("Thank you, Maya.")
+    assert (await tool("ReconnectCheckInSkip")).startswith("That's fine")
+    assert (await tool("ReconnectCheckInAnswer", appreciation="the soup")).startswith(
+        "Thank you for sharing"
+    )
+    assert (await tool("ReconnectCheckInStop")).startswith("Okay, we'll stop here.")
+    assert await tool("ReconnectCheckInAnswer", rating=3) == "We're not at that step right now."
+    kinds = [e.kind for e in init_integration.runtime_data.journal.events]
+    assert kinds == [EventKind.BID, EventKind.CHECK_IN, EventKind.APPRECIATION]
+
+
+class RecordingSatellite(AssistSatelliteEntity):
+    """A satellite that records the conversations it is asked to start."""
+
+    _attr_name = "Bedroom"
+    _attr_unique_id = "bedroom-satellite"
+    _attr_supported_features = AssistSatelliteEntityFeature.START_CONVERSATION
+
+    def __init__(self) -> None:
+        self.started: list[dict[str, Any]] = []
+        self._attr_device_info = dr.DeviceInfo(identifiers={("test_sat", "bedroom")})
+
+    async def async_get_configuration(self) -> AssistSatelliteConfiguration:
+        return AssistSatelliteConfiguration([], [], 1)
+
+    async def async_set_configuration(self, config: AssistSatelliteConfiguration) -> None:
+        """Nothing to configure."""
+
+    def on_pipeline_event(self, event: Any) -> None:
+        """Pipelines are not run in these tests."""
+
+    async def async_internal_start_conversation(self, **kwargs: Any) -> None:
+        # Record instead of synthesising speech: TTS is HA's part, not ours.
+        self.started.append(kwargs)
+
+    def set_state(self, state: AssistSatelliteState) -> None:
+        self._set_state(state)
+
+
+class SatelliteFlow(ConfigFlow):
+    """The test satellite integration's (unused) config flow."""
+
+
+@pytest.fixture
+async def satellite(hass: HomeAssistant) -> AsyncGenerator[tuple[RecordingSatellite, str]]:
+    """Set up a test satellite and return it with its device id."""
+    entity = RecordingSatellite()
+
+    async def setup_entry(
+        hass: HomeAssistant, entry: Any, add: AddConfigEntryEntitiesCallback
+    ) -> None:
+        add([entity])
+
+    async def setup_integration(hass: HomeAssistant, entry: Any) -> bool:
+        await hass.config_entries.async_forward_entry_setups(entry, ["assist_satellite"])
+        return True
+
+    mock_integration(hass, MockModule("test_sat", async_setup_entry=setup_integration))
+    mock_platform(hass, "test_sat.assist_satellite", MockPlatform(async_setup_entry=setup_entry))
+    mock_platform(hass, "test_sat.config_flow")
+    entry = MockConfigEntry(domain="test_sat")
+    entry.add_to_hass(hass)
+    with mock_config_flow("test_sat", SatelliteFlow):
+        assert await async_setup_component(hass, "assist_satellite", {})
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        device = dr.async_get(hass).async_get_device(identifiers={("test_sat", "bedroom")})
+        assert device is not None
+        yield entity, device.id
+
+
+async def say_on_satellite(
+    hass: HomeAssistant, text: str, device_id: str, agent_id: str
+) -> str | None:
+    """Run sentence triggers the way an Assist pipeline does for a satellite."""
+    return await conversation.async_handle_sentence_triggers(
+        hass,
+        conversation.ConversationInput(
+            text=text,
+            context=Context(),
+            conversation_id=None,
+            device_id=device_id,
+            language="en",
+            agent_id=agent_id,
+        ),  # fmt: skip
+    )
+
+
+async def test_a_satellite_with_an_llm_pipeline_asks_the_next_question_itself(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],
+) -> None:
+    entity, device_id = satellite
+    entity.set_state(AssistSatelliteState.PROCESSING)
+    reply = await say_on_satellite(hass, "start our check-in", device_id, LLM_AGENT)
+    # The reply is short; the question waits until the satellite is done speaking.
+    assert reply == "Welcome to your check-in."
+    assert entity.started == []
+    entity.set_state(AssistSatelliteState.RESPONDING)
+    await hass.async_block_till_done()
+    assert entity.started == []
+    entity.set_state(AssistSatelliteState.IDLE)
+    await hass.async_block_till_done()
+    assert entity.started == [
+        {
+            "start_message": "Maya, how connected did you feel today, from one to five?",
+            "preannounce": False,
+        }
+    ]
+    entity.set_state(AssistSatelliteState.PROCESSING)
+    assert await say_on_satellite(hass, "four", device_id, LLM_AGENT) == "Thank you, Maya."
+    entity.set_state(AssistSatelliteState.IDLE)
+    await hass.async_block_till_done()
+    assert entity.started[-1]["start_message"] == "Jordan, how about you, from one to five?"
+    # Tonight's question is for talking together: no open microphone after it.
+    entity.set_state(AssistSatelliteState.PROCESSING)
+    reply = await say_on_satellite(hass, "five", device_id, LLM_AGENT)
+    assert reply is not None
+    assert "Tonight's question" in reply
+    assert reply.endswith("Or say done.")
+    entity.set_state(AssistSatelliteState.IDLE)
+    await hass.async_block_till_done()
+    assert len(entity.started) == 2
+
+
+async def test_a_satellite_on_the_built_in_agent_gets_the_question_in_the_reply(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],
+) -> None:
+    entity, device_id = satellite
+    reply = await say_on_satellite(
+        hass, "start our check-in", device_id, conversation.HOME_ASSISTANT_AGENT
+    )
+    assert reply == (
+        "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
+    )
+    entity.set_state(AssistSatelliteState.RESPONDING)
+    entity.set_state(AssistSatelliteState.IDLE)
+    await hass.async_block_till_done()
+    assert entity.started == []
+
+
+async def test_a_satellite_that_never_goes_idle_is_left_alone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    entity, device_id = satellite
+    entity.set_state(AssistSatelliteState.RESPONDING)
+    await say_on_satellite(hass, "start our check-in", device_id, LLM_AGENT)
+    frozen.tick(61)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    entity.set_state(AssistSatelliteState.IDLE)
+    await hass.async_block_till_done()
+    assert entity.started == []
+
+
+async def test_a_partners_own_satellite_identifies_the_speaker(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],
+) -> None:
+    _, device_id = satellite
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_SATELLITES_A: [device_id]}
+    )
+    reply = await say_on_satellite(
+        hass, "he turned away", device_id, conversation.HOME_ASSISTANT_AGENT
+    )
+    assert reply is not None
+    assert reply.startswith("Noted: Maya reached out and Jordan turned away.")
+
+
+async def test_the_trigger_shim_uses_the_agent_manager_when_it_has_triggers(
+    hass: HomeAssistant, init_integration: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # HA 2025.10+ shape: the agent manager registers triggers.
+    manager = conversation.agent_manager.get_agent_manager(hass)
+    register = MagicMock(return_value=lambda: None)
+    monkeypatch.setattr(type(manager), "register_trigger", register, raising=False)
+
+    async def answer(_input: Any, _result: Any) -> str:
+        return "hi"
+
+    async_register_trigger(hass, ["hello there"], answer)
+    register.assert_called_once_with(sentences=["hello there"], trigger_callback=answer)
+
+
+async def test_the_trigger_shim_uses_the_default_agent_before_2025_10(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    manager = conversation.agent_manager.get_agent_manager(hass)
+    assert not hasattr(manager, "register_trigger")  # HA 2025.4 shape
+
+    async def answer(_input: Any, _result: Any) -> str:
+        return "hello to you"
+
+    remove = async_register_trigger(hass, ["hello reconnect"], answer)
+    result = await conversation.async_converse(hass, "hello reconnect", None, Context(), "en")
+    assert result.response.speech["plain"]["speech"] == "hello to you"
+    remove()
+    result = await conversation.async_converse(hass, "hello reconnect", None, Context(), "en")
+    assert result.response.speech["plain"]["speech"] != "hello to you"
+
+
+async def test_two_couples_are_told_apart_by_names_and_speaker(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    other = MockConfigEntry(
+        domain=DOMAIN, title="Sam & Alex", unique_id="alex|sam",
+        data={CONF_PARTNER_A: "Sam", CONF_PARTNER_B: "Alex"},
+    )  # fmt: skip
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+
+    async def say(text: str) -> str:
+        result = await conversation.async_converse(hass, text, None, Context(), "en")
+        return str(result.response.speech["plain"]["speech"])
+
+    assert (await say("Alex turned toward me")).startswith("Noted: Alex turned toward Sam.")
+    assert (await say("Jordan apologized")).startswith("Noted: Jordan led a repair.")
+    # No name and no known speaker: which couple is unclear, so nothing is logged.
+    assert await say("we had a fight") == (
+        "More than one couple is set up here, and I don't know which one you are."
+    )
+    assert [e.kind for e in other.runtime_data.journal.events] == [EventKind.BID]
+    assert [e.kind for e in init_integration.runtime_data.journal.events] == [EventKind.REPAIR]
+
+    # Unloading a couple removes its names from the sentences.
+    assert await hass.config_entries.async_unload(other.entry_id)
+    assert not (await say("Alex turned toward me")).startswith("Noted")
+
+
+async def test_renaming_a_partner_re_registers_the_sentences(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await init_integration.start_reconfigure_flow(hass)
+    await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "Mae", CONF_PARTNER_B: "Jordan"}
+    )
+    await hass.async_block_till_done()
+    result = await conversation.async_converse(hass, "Mae apologized", None, Context(), "en")
+    assert result.response.speech["plain"]["speech"] == "Noted: Mae led a repair. That matters."
+
+
+async def test_unloading_during_a_check_in_keeps_it_as_partial(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    await conversation.async_converse(hass, "start our check-in", None, Context(), "en")
+    await conversation.async_converse(hass, "four", None, Context(), "en")
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
+    assert stored["sessions"][0].endswith(" partial")
+    assert len(stored["events"]) == 1
+
+
+async def test_an_llm_pipeline_on_a_device_without_a_satellite_hears_the_question(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    # Reconnect's own service device has sensors but no satellite entity.
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, init_integration.entry_id)})
+    assert device is not None
+    reply = await say_on_satellite(hass, "start our check-in", device.id, LLM_AGENT)
+    assert reply is not None
+    assert reply.endswith("Maya, how connected did you feel today, from one to five?")
