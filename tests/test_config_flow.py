@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.reconnect.const import (
+    CONF_ADVANCED,
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
+    CONF_DELIVERY,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
     CONF_PERSON_A,
@@ -168,8 +171,9 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
 
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
+    schema = result["data_schema"].schema
     defaults = {
-        str(key): key.default() for key in result["data_schema"].schema if key.default is not None
+        str(key): key.default() for key in schema if str(key) not in (CONF_DELIVERY, CONF_ADVANCED)
     }
     assert defaults == {
         CONF_REPAIR_REMINDER_DAYS: 3,
@@ -180,18 +184,45 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
         CONF_SATELLITES_A: [],
         CONF_SATELLITES_B: [],
     }
+    sections = {
+        str(key): value.schema.schema
+        for key, value in schema.items()
+        if str(key) in (CONF_DELIVERY, CONF_ADVANCED)
+    }
+    assert {str(k): k.default() for k in sections[CONF_ADVANCED]} == {
+        "pursuer_share": 0.6,
+        "min_events": 10,
+        "low_responsiveness": 50.0,
+        "drop": 0.5,
+        "unmet_share": 0.5,
+        "min_baseline_bids": 4,
+        "support_days": 14,
+        "check_in_gap_days": 3,
+    }
+    assert {str(k): k.default() for k in sections[CONF_DELIVERY]} == {
+        "notify_a": [],
+        "notify_b": [],
+        "persistent_notification": True,
+        "announce_satellites": [],
+    }
+    defaults |= {CONF_DELIVERY: {}, CONF_ADVANCED: {"support_days": 21.0}}
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**defaults, CONF_REPAIR_REMINDER_DAYS: 2.0}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.options[CONF_REPAIR_REMINDER_DAYS] == 2
+    assert init_integration.options[CONF_ADVANCED]["support_days"] == 21
+    assert isinstance(init_integration.options[CONF_ADVANCED]["support_days"], int)
+    assert init_integration.runtime_data.thresholds.support_days == 21
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.maya_jordan_repair_waiting").state == "on"
 
     # The form opens with the saved values.
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    saved = {str(k): k.default() for k in result["data_schema"].schema}
+    saved = {
+        str(k): k.default() for k in result["data_schema"].schema if k.default is not vol.UNDEFINED
+    }
     assert saved[CONF_REPAIR_REMINDER_DAYS] == 2
 
 
@@ -205,6 +236,8 @@ async def test_options_refuse_a_check_in_time_inside_quiet_hours(
         CONF_QUIET_START: "22:30:00",
         CONF_QUIET_END: "08:00:00",
         CONF_AUTO_RUPTURE: False,
+        CONF_DELIVERY: {},
+        CONF_ADVANCED: {},
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
     assert result["type"] is FlowResultType.FORM
@@ -230,6 +263,8 @@ async def test_options_refuse_a_satellite_in_both_partners_spaces(
         CONF_AUTO_RUPTURE: True,
         CONF_SATELLITES_A: ["dev-1", "dev-2"],
         CONF_SATELLITES_B: ["dev-2"],
+        CONF_DELIVERY: {},
+        CONF_ADVANCED: {},
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
     assert result["type"] is FlowResultType.FORM

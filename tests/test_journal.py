@@ -334,6 +334,7 @@ def test_sessions_and_prompt_history_round_trip() -> None:
     [
         {"events": [], "sessions": ["1 2"]},
         {"events": [], "sessions": ["a b complete"]},
+        {"events": [], "sessions": ["1 2 complete c"]},
         {"events": [], "prompts": {"x": "not a date"}},
         {"events": [], "prompts": ["x"]},
     ],

@@ -36,6 +36,7 @@ from homeassistant.components.assist_satellite import (
 from homeassistant.components.assist_satellite.entity import AssistSatelliteState
 from homeassistant.config_entries import ConfigFlow
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, llm
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.setup import async_setup_component
@@ -106,10 +107,14 @@ class RecordingSatellite(AssistSatelliteEntity):
 
     _attr_name = "Bedroom"
     _attr_unique_id = "bedroom-satellite"
-    _attr_supported_features = AssistSatelliteEntityFeature.START_CONVERSATION
+    _attr_supported_features = (
+        AssistSatelliteEntityFeature.START_CONVERSATION | AssistSatelliteEntityFeature.ANNOUNCE
+    )
 
     def __init__(self) -> None:
         self.started: list[dict[str, Any]] = []
+        self.announced: list[str] = []
+        self.refuse = False  # behave like a pipeline on HA's built-in agent
         self._attr_device_info = dr.DeviceInfo(identifiers={("test_sat", "bedroom")})
 
     async def async_get_configuration(self) -> AssistSatelliteConfiguration:
@@ -123,7 +128,14 @@ class RecordingSatellite(AssistSatelliteEntity):
 
     async def async_internal_start_conversation(self, **kwargs: Any) -> None:
         # Record instead of synthesising speech: TTS is HA's part, not ours.
+        if self.refuse:
+            raise HomeAssistantError(
+                "Built-in conversation agent does not support starting conversations"
+            )
         self.started.append(kwargs)
+
+    async def async_internal_announce(self, message: str | None = None, **kwargs: Any) -> None:
+        self.announced.append(message or "")
 
     def set_state(self, state: AssistSatelliteState) -> None:
         self._set_state(state)

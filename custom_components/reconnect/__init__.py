@@ -8,11 +8,11 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .intents import async_register_intents
+from .reminders import Reminders
 from .services import async_setup_services
 from .store import (
     ReconnectStore,
@@ -21,12 +21,10 @@ from .store import (
     decode_journal,
     encode_journal,
 )
-from .voice import Language, Voice
-
-DATA_VOICE: HassKey[Voice] = HassKey(DOMAIN)
+from .voice import DATA_VOICE, Language, Voice
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -68,13 +66,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
     # Options (thresholds) apply at once; renames reload through reconfigure.
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    hass.data[DATA_VOICE].async_add_couple(coordinator)
+    voice = hass.data[DATA_VOICE]
+    voice.async_add_couple(coordinator)
+    Reminders(hass, coordinator, voice.lang.messages).async_start()
     return True
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
-    coordinator = entry.runtime_data
-    coordinator.async_set_updated_data(coordinator.compute())
+    entry.runtime_data.async_push()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -14,8 +15,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import ReconnectConfigEntry
+from .cycle import CycleState
 from .entity import ReconnectEntity
 from .insights import Insights
+from .voice import DATA_VOICE
 
 PARALLEL_UPDATES = 0
 
@@ -33,6 +36,16 @@ BINARY_SENSORS: tuple[ReconnectBinarySensorEntityDescription, ...] = (
         translation_key="repair_overdue",
         device_class=BinarySensorDeviceClass.PROBLEM,
         is_on_fn=lambda i: i.repair_overdue,
+    ),
+    ReconnectBinarySensorEntityDescription(
+        key="burnout_risk",
+        translation_key="burnout_risk",
+        is_on_fn=lambda i: i.cycle.state is CycleState.BURNED_OUT_PURSUER_RISK,
+    ),
+    ReconnectBinarySensorEntityDescription(
+        key="support_suggested",
+        translation_key="support_suggested",
+        is_on_fn=lambda i: i.support_suggested,
     ),
     ReconnectBinarySensorEntityDescription(
         key="checked_in_today",
@@ -62,3 +75,10 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Return the insight."""
         return self.entity_description.is_on_fn(self.coordinator.data)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Carry a gentle suggestion (our words, never the couple's) when support may help."""
+        if self.entity_description.key != "support_suggested" or not self.is_on:
+            return None
+        return {"message": self.hass.data[DATA_VOICE].lang.messages["support"], "heuristic": True}

@@ -9,6 +9,7 @@ import voluptuous as vol
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     BooleanSelector,
     DeviceSelector,
@@ -20,14 +21,21 @@ from homeassistant.helpers.selector import (
     NumberSelectorConfig,
     NumberSelectorMode,
     TextSelector,
+    TextSelectorConfig,
     TimeSelector,
 )
 
 from .const import (
+    CONF_ADVANCED,
+    CONF_ANNOUNCE,
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
+    CONF_DELIVERY,
+    CONF_NOTIFY_A,
+    CONF_NOTIFY_B,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
+    CONF_PERSISTENT,
     CONF_PERSON_A,
     CONF_PERSON_B,
     CONF_QUIET_END,
@@ -44,9 +52,22 @@ from .const import (
     MAX_NAME_LENGTH,
 )
 from .coordinator import ReconnectConfigEntry
+from .cycle import Thresholds
 from .schedule import in_quiet_hours
 
 PERSON = EntitySelector(EntitySelectorConfig(domain="person"))
+NOTIFY_TARGETS = TextSelector(TextSelectorConfig(multiple=True))
+# (min, max, step) of each heuristic threshold in the advanced options.
+THRESHOLD_RANGES: dict[str, tuple[float, float, float]] = {
+    "pursuer_share": (0.5, 0.95, 0.05),
+    "min_events": (1, 100, 1),
+    "low_responsiveness": (0, 100, 5),
+    "drop": (0.1, 0.9, 0.05),
+    "unmet_share": (0.1, 0.9, 0.05),
+    "min_baseline_bids": (1, 50, 1),
+    "support_days": (1, 60, 1),
+    "check_in_gap_days": (1, 30, 1),
+}
 SATELLITES = DeviceSelector(
     DeviceSelectorConfig(
         entity=[EntityFilterSelectorConfig(domain="assist_satellite")], multiple=True
@@ -168,10 +189,16 @@ class ReconnectOptionsFlow(OptionsFlow):
             elif shared:
                 errors[CONF_SATELLITES_B] = "satellite_in_both"
             else:
+                defaults = Thresholds()
+                advanced = {
+                    key: type(getattr(defaults, key))(value)
+                    for key, value in user_input.get(CONF_ADVANCED, {}).items()
+                }
                 return self.async_create_entry(
                     data={
                         **user_input,
                         CONF_REPAIR_REMINDER_DAYS: int(user_input[CONF_REPAIR_REMINDER_DAYS]),
+                        CONF_ADVANCED: advanced,
                     }
                 )
         current = {**self.config_entry.options, **(user_input or {})}
@@ -202,6 +229,41 @@ class ReconnectOptionsFlow(OptionsFlow):
                 vol.Optional(
                     CONF_SATELLITES_B, default=current.get(CONF_SATELLITES_B, [])
                 ): SATELLITES,
+                vol.Required(CONF_DELIVERY): section(
+                    _delivery_schema(current.get(CONF_DELIVERY, {})), {"collapsed": True}
+                ),
+                vol.Required(CONF_ADVANCED): section(
+                    _advanced_schema(current.get(CONF_ADVANCED, {})), {"collapsed": True}
+                ),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+
+
+def _delivery_schema(current: dict[str, Any]) -> vol.Schema:
+    """Where reminders go: each partner's notify targets, and shared places."""
+    return vol.Schema(
+        {
+            vol.Optional(CONF_NOTIFY_A, default=current.get(CONF_NOTIFY_A, [])): NOTIFY_TARGETS,
+            vol.Optional(CONF_NOTIFY_B, default=current.get(CONF_NOTIFY_B, [])): NOTIFY_TARGETS,
+            vol.Required(
+                CONF_PERSISTENT, default=current.get(CONF_PERSISTENT, True)
+            ): BooleanSelector(),
+            vol.Optional(CONF_ANNOUNCE, default=current.get(CONF_ANNOUNCE, [])): EntitySelector(
+                EntitySelectorConfig(domain="assist_satellite", multiple=True)
+            ),
+        }
+    )
+
+
+def _advanced_schema(current: dict[str, Any]) -> vol.Schema:
+    """Every heuristic threshold, defaulting to the documented values."""
+    defaults = Thresholds()
+    return vol.Schema(
+        {
+            vol.Required(key, default=current.get(key, getattr(defaults, key))): NumberSelector(
+                NumberSelectorConfig(min=low, max=high, step=step, mode=NumberSelectorMode.BOX)
+            )
+            for key, (low, high, step) in THRESHOLD_RANGES.items()
+        }
+    )

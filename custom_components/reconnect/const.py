@@ -34,3 +34,12 @@ MAX_NAME_LENGTH: Final = 40
 SAVE_DELAY_SECONDS: Final = 10
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+
+# Reminders and delivery (options, "delivery" section).
+CONF_DELIVERY: Final = "delivery"
+CONF_NOTIFY_A: Final = "notify_a"
+CONF_NOTIFY_B: Final = "notify_b"
+CONF_PERSISTENT: Final = "persistent_notification"
+CONF_ANNOUNCE: Final = "announce_satellites"
+# Heuristic thresholds (options, "advanced" section); names match cycle.Thresholds.
+CONF_ADVANCED: Final = "advanced"

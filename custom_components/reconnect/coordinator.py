@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
-from homeassistant.core import Event as HassEvent, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event as HassEvent, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_ADVANCED,
     CONF_AUTO_RUPTURE,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
@@ -23,11 +25,19 @@ from .const import (
     LOGGER,
     SAVE_DELAY_SECONDS,
 )
+from .cycle import Thresholds
 from .insights import Insights, compute
 from .journal import Couple, Event, EventKind, Journal
 from .store import ReconnectStore, encode_journal
 
 type ReconnectConfigEntry = ConfigEntry[ReconnectCoordinator]
+type ActivityListener = Callable[[str, dict[str, Any]], None]
+
+LOGGED_ACTIVITY = {
+    EventKind.BID: "bid_logged",
+    EventKind.RUPTURE: "rupture_logged",
+    EventKind.REPAIR: "repair_logged",
+}
 
 
 class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
@@ -46,6 +56,7 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
         self.store = store
         self.journal = journal
+        self._activity: list[ActivityListener] = []
 
     @property
     def couple(self) -> Couple:
@@ -62,10 +73,37 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         """Tell whether a turned-against bid or a low rating opens a rupture."""
         return bool(self.option(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE))
 
+    @property
+    def thresholds(self) -> Thresholds:
+        """Return the heuristics' thresholds, as tuned in the options."""
+        tuned = self.option(CONF_ADVANCED, {})
+        known = {f.name for f in dataclass_fields(Thresholds)}
+        return Thresholds(**{k: v for k, v in tuned.items() if k in known})
+
     def compute(self) -> Insights:
         """Compute insights for the current local day."""
         days = int(self.option(CONF_REPAIR_REMINDER_DAYS, DEFAULT_REPAIR_REMINDER_DAYS))
-        return compute(self.journal, dt_util.now().date(), days)
+        return compute(self.journal, dt_util.now().date(), days, self.thresholds)
+
+    @callback
+    def async_push(self) -> None:
+        """Recompute and update every entity; note a change of cycle."""
+        previous = self.data
+        self.async_set_updated_data(self.compute())
+        if previous is not None and previous.cycle.state != self.data.cycle.state:
+            self.async_fire_activity("cycle_changed", {"cycle": str(self.data.cycle.state)})
+
+    @callback
+    def async_add_activity_listener(self, listener: ActivityListener) -> CALLBACK_TYPE:
+        """Hear about activity (for the event entity); returns the remover."""
+        self._activity.append(listener)
+        return lambda: self._activity.remove(listener)
+
+    @callback
+    def async_fire_activity(self, event_type: str, data: dict[str, Any]) -> None:
+        """Tell listeners that something happened; data never holds free text."""
+        for listener in list(self._activity):
+            listener(event_type, data)
 
     async def _async_update_data(self) -> Insights:
         """Compute the first insights (later ones are pushed)."""
@@ -83,12 +121,16 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
 
     @callback
     def _async_midnight(self, _now: datetime) -> None:
-        self.async_set_updated_data(self.compute())
+        self.async_push()
 
     @callback
     def _async_config_changed(self, _event: HassEvent[Any]) -> None:
         self.journal.set_time_zone(dt_util.get_default_time_zone())
-        self.async_set_updated_data(self.compute())
+        self.async_push()
+
+    def save_soon(self) -> None:
+        """Save with the usual delay (for small state such as reminders)."""
+        self.store.async_delay_save(lambda: encode_journal(self.journal), SAVE_DELAY_SECONDS)
 
     async def async_record(self, log: Callable[..., list[Event]], **fields: Any) -> list[Event]:
         """Run one journal operation, then save and push the new insights."""
@@ -96,6 +138,13 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         fields.setdefault("at", now)
         events = log(**fields, now=now)
         await self._async_changed(events)
+        for event in events:
+            if activity := LOGGED_ACTIVITY.get(event.kind):
+                partner = self.couple.name(event.partner) if event.partner else None
+                data = {"partner": partner, "automatic": event.auto}
+                if event.response:
+                    data["response"] = str(event.response)
+                self.async_fire_activity(activity, data)
         return events
 
     async def async_undo(self) -> list[Event]:
@@ -115,5 +164,5 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
             # A check-in answer is precious: write it now, not in ten seconds.
             await self.async_save_now()
         else:
-            self.store.async_delay_save(lambda: encode_journal(self.journal), SAVE_DELAY_SECONDS)
-        self.async_set_updated_data(self.compute())
+            self.save_soon()
+        self.async_push()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from .cycle import Cycle, Thresholds, assess, support_suggested
 from .journal import PARTNERS, STREAK_MAX_GAP_DAYS, Journal, Response, other
 
 WINDOW_DAYS = 7
@@ -39,14 +40,8 @@ class Insights:
     checked_in_today: bool
     check_in_streak: int
     partners: dict[str, PartnerInsights]
-
-
-def window(journal: Journal, today: date, days: int = WINDOW_DAYS) -> Counter[tuple[str, str]]:
-    """Sum the day totals of `today` and the `days - 1` days before it."""
-    total: Counter[tuple[str, str]] = Counter()
-    for back in range(days):
-        total.update(journal.day(today - timedelta(days=back)))
-    return total
+    cycle: Cycle
+    support_suggested: bool
 
 
 def partner_insights(totals: Counter[tuple[str, str]], partner: str) -> PartnerInsights:
@@ -61,9 +56,15 @@ def partner_insights(totals: Counter[tuple[str, str]], partner: str) -> PartnerI
     )
 
 
-def compute(journal: Journal, today: date, repair_reminder_days: int) -> Insights:
+def compute(
+    journal: Journal,
+    today: date,
+    repair_reminder_days: int,
+    thresholds: Thresholds | None = None,
+) -> Insights:
     """Compute every insight as of the local day `today`."""
-    totals = window(journal, today)
+    thresholds = thresholds or Thresholds()
+    totals = journal.window(today, WINDOW_DAYS)
     last_repair = journal.last_repair_at
     oldest_open = journal.oldest_open_rupture_at
     open_days = _days_between(journal.local_date(oldest_open), today) if oldest_open else None
@@ -81,6 +82,8 @@ def compute(journal: Journal, today: date, repair_reminder_days: int) -> Insight
         checked_in_today=any(journal.day(today)["check_ins", p] for p in PARTNERS),
         check_in_streak=journal.streak_days if streak_alive else 0,
         partners={p: partner_insights(totals, p) for p in PARTNERS},
+        cycle=assess(journal, today, thresholds),
+        support_suggested=support_suggested(journal, today, thresholds, open_days),
     )
 
 

@@ -88,6 +88,8 @@ class Session:
     started_at: datetime
     ended_at: datetime
     complete: bool
+    # Who asked for the check-in, when known: starting one is a way of reaching.
+    started_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,9 @@ class Journal:
         self.sessions: list[Session] = list(sessions)
         # When each nightly prompt was last asked, so prompts rotate.
         self.prompts_used: dict[str, date] = dict(prompts_used or {})
+        # Reminders: the last day one was sent, and a snooze.
+        self.last_reminder: date | None = None
+        self.snoozed_until: date | None = None
         self._events: list[Event] = sorted(events, key=Event.sort_key)
         self.next_id = max([next_id, *(e.id + 1 for e in self._events)])
         self._rebuild()
@@ -262,6 +267,15 @@ class Journal:
     def record_session(self, session: Session) -> None:
         """Remember a finished or partial check-in."""
         self.sessions.append(session)
+        self._count_session(session)
+
+    def window(self, today: date, days: int) -> Counter[tuple[str, str]]:
+        """Sum the day totals of `today` and the `days - 1` days before it."""
+        total: Counter[tuple[str, str]] = Counter()
+        for ordinal in range(today.toordinal() - days + 1, today.toordinal() + 1):
+            if totals := self._days.get(date.fromordinal(ordinal)):
+                total.update(totals)
+        return total
 
     def undo_last(self) -> list[Event]:
         """Remove the newest logged event and the rupture it opened automatically."""
@@ -335,6 +349,11 @@ class Journal:
         if not totals:
             del self._days[day]
 
+    def _count_session(self, session: Session) -> None:
+        if session.started_by in PARTNERS:
+            day = self.local_date(session.started_at)
+            self._days.setdefault(day, Counter())["sessions_started", session.started_by] += 1
+
     def _after_change(self, events: Sequence[Event], *, appended: bool) -> None:
         """Update the running trackers, cheaply when events were appended."""
         kinds = {e.kind for e in events}
@@ -407,5 +426,7 @@ class Journal:
         self._days: dict[date, Counter[tuple[str, str]]] = {}
         for event in self._events:
             self._count(event, +1)
+        for session in self.sessions:
+            self._count_session(session)
         self._recount_ruptures()
         self._recount_check_ins()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -18,6 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
+from .cycle import CycleState
 from .entity import ReconnectEntity
 from .insights import Insights, PartnerInsights
 from .journal import PARTNERS
@@ -60,6 +62,13 @@ SENSORS: tuple[ReconnectSensorEntityDescription, ...] = (
         translation_key="last_check_in",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda i: i.last_check_in,
+    ),
+    ReconnectSensorEntityDescription(
+        key="cycle",
+        translation_key="cycle",
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(state) for state in CycleState],
+        value_fn=lambda i: str(i.cycle.state),
     ),
     ReconnectSensorEntityDescription(
         key="check_in_streak",
@@ -121,6 +130,19 @@ class ReconnectSensor(ReconnectEntity, SensorEntity):
     def native_value(self) -> StateType | datetime:
         """Return the insight."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Explain the cycle with numbers only; every threshold is a heuristic."""
+        if self.entity_description.key != "cycle":
+            return None
+        cycle = self.coordinator.data.cycle
+        couple = self.coordinator.couple
+        return {
+            "heuristic": True,
+            "pursuer": couple.name(cycle.pursuer) if cycle.pursuer else None,
+            "partners": {couple.name(p): asdict(c) for p, c in cycle.partners.items()},
+        }
 
 
 class PartnerSensor(ReconnectEntity, SensorEntity):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -18,6 +18,7 @@ from homeassistant.util import dt as dt_util
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .journal import Event, JournalError
+from .voice import DATA_VOICE
 
 ATTR_WHEN = "when"
 
@@ -65,6 +66,10 @@ SCHEMAS: dict[str, vol.Schema] = {
     ),
     "undo_last": vol.Schema(_BASE),
     "get_summary": vol.Schema(_BASE),
+    "snooze_reminders": vol.Schema(
+        {**_BASE, vol.Required("days"): vol.All(_whole_number, vol.Range(min=0, max=30))}
+    ),
+    "start_check_in": vol.Schema({**_BASE, vol.Optional("satellite"): cv.entity_ids}),
 }
 
 type ActionFn = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
@@ -88,7 +93,8 @@ def _action(name: str) -> Callable[[Handler], ActionFn]:
                     translation_key="invalid_field",
                     translation_placeholders={"field": field[:60]},
                 ) from None
-            coordinator = _coordinator(call.hass, data.get(ATTR_CONFIG_ENTRY_ID))
+            # An empty id (as a blueprint passes it) means "not given".
+            coordinator = _coordinator(call.hass, data.get(ATTR_CONFIG_ENTRY_ID) or None)
             try:
                 return await handler(coordinator, data)
             except JournalError as err:
@@ -227,6 +233,28 @@ async def _get_summary(coordinator: ReconnectCoordinator, data: dict[str, Any]) 
     }
 
 
+@_action("snooze_reminders")
+async def _snooze_reminders(
+    coordinator: ReconnectCoordinator, data: dict[str, Any]
+) -> ServiceResponse:
+    days: int = data["days"]
+    today = dt_util.now().date()
+    journal = coordinator.journal
+    journal.snoozed_until = today + timedelta(days=days) if days else None
+    coordinator.save_soon()
+    return {"snoozed_until": journal.snoozed_until.isoformat() if journal.snoozed_until else None}
+
+
+@_action("start_check_in")
+async def _start_check_in(
+    coordinator: ReconnectCoordinator, data: dict[str, Any]
+) -> ServiceResponse:
+    voice = coordinator.hass.data[DATA_VOICE]
+    satellites: list[str] = data.get("satellite", [])
+    started = await voice.async_start_check_in_on(coordinator, satellites)
+    return {"started_on": list[Any](started)}
+
+
 ACTIONS: dict[str, tuple[ActionFn, SupportsResponse]] = {
     "log_bid": (_log_bid, SupportsResponse.OPTIONAL),
     "log_check_in": (_log_check_in, SupportsResponse.OPTIONAL),
@@ -234,6 +262,8 @@ ACTIONS: dict[str, tuple[ActionFn, SupportsResponse]] = {
     "log_repair": (_log_repair, SupportsResponse.OPTIONAL),
     "undo_last": (_undo_last, SupportsResponse.OPTIONAL),
     "get_summary": (_get_summary, SupportsResponse.ONLY),
+    "snooze_reminders": (_snooze_reminders, SupportsResponse.OPTIONAL),
+    "start_check_in": (_start_check_in, SupportsResponse.OPTIONAL),
 }
 
 

@@ -9,7 +9,7 @@ An automatically opened rupture is written with the kind "rupture!".
 
 A session row is "<start seconds> <end seconds> <complete|partial>".
 Version 1 is the readable one-object-per-event layout; it is migrated on load.
-Minor version 2 added sessions and prompts; older files simply have none.
+Minor version 2 added sessions, prompts and reminder state; older files have none.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
-from .journal import Event, EventKind, Journal, Response, Session
+from .journal import PARTNERS, Event, EventKind, Journal, Response, Session
 
 STORAGE_VERSION = 2
 STORAGE_MINOR_VERSION = 2
@@ -86,20 +86,28 @@ def event_from_dict(data: dict[str, Any]) -> Event:
 def encode_session(session: Session) -> str:
     """Write one check-in session as a compact row."""
     status = "complete" if session.complete else "partial"
-    return f"{int(session.started_at.timestamp())} {int(session.ended_at.timestamp())} {status}"
+    row = f"{int(session.started_at.timestamp())} {int(session.ended_at.timestamp())} {status}"
+    return f"{row} {session.started_by}" if session.started_by else row
 
 
 def decode_session(row: str) -> Session:
     """Read one check-in session row."""
     try:
-        start, end, status = row.split(" ")
+        start, end, status, *by = row.split(" ", 3)
         return Session(
             started_at=datetime.fromtimestamp(int(start), UTC),
             ended_at=datetime.fromtimestamp(int(end), UTC),
             complete=status == "complete",
+            started_by=_partner_field(by[0]) if by else None,
         )
     except ValueError as err:
         raise StorageFormatError(f"unreadable session row: {err}") from err
+
+
+def _partner_field(value: str) -> str:
+    if value not in PARTNERS:
+        raise ValueError(f"not a partner: {value[:10]!r}")
+    return value
 
 
 def encode_journal(journal: Journal) -> dict[str, Any]:
@@ -109,6 +117,10 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
         "events": [encode_event(e) for e in journal.events],
         "sessions": [encode_session(s) for s in journal.sessions],
         "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
+        "reminders": {
+            "last_sent": journal.last_reminder.isoformat() if journal.last_reminder else None,
+            "snoozed_until": journal.snoozed_until.isoformat() if journal.snoozed_until else None,
+        },
     }
 
 
@@ -119,15 +131,22 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo) -> Journal:
     events = [decode_event(row) for row in data.get("events", [])]
     try:
         prompts = {key: date.fromisoformat(day) for key, day in data.get("prompts", {}).items()}
+        reminders = data.get("reminders", {})
+        last_sent, snoozed = (
+            date.fromisoformat(day) if (day := reminders.get(key)) else None
+            for key in ("last_sent", "snoozed_until")
+        )
     except (AttributeError, TypeError, ValueError) as err:
-        raise StorageFormatError(f"unreadable prompt history: {err}") from err
-    return Journal(
+        raise StorageFormatError(f"unreadable prompt or reminder state: {err}") from err
+    journal = Journal(
         tz,
         events,
         next_id=int(data.get("next_id", 1)),
         sessions=[decode_session(row) for row in data.get("sessions", [])],
         prompts_used=prompts,
     )
+    journal.last_reminder, journal.snoozed_until = last_sent, snoozed
+    return journal
 
 
 class ReconnectStore(Store[dict[str, Any]]):

@@ -22,9 +22,11 @@ from homeassistant.components import conversation
 from homeassistant.components.assist_satellite import AssistSatelliteEntityFeature
 from homeassistant.const import ATTR_SUPPORTED_FEATURES
 from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, State, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.yaml import load_yaml_dict
 
 from .checkin import CheckIn, Rating, Say, Stage, Turn, pick_prompt
@@ -40,6 +42,7 @@ from .coordinator import ReconnectCoordinator
 from .journal import PARTNERS, Session
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
+DATA_VOICE: HassKey[Voice] = HassKey(DOMAIN)
 # How long a check-in waits for an answer before pausing (the question needs talk time).
 RATING_TIMEOUT = timedelta(minutes=10)
 APPRECIATION_TIMEOUT = timedelta(minutes=30)
@@ -87,6 +90,7 @@ class Language:
     answers: dict[str, list[str]]
     responses: dict[str, str]
     prompts: dict[str, str]
+    messages: dict[str, str]
 
     @classmethod
     def load(cls, language: str) -> Language:
@@ -97,6 +101,7 @@ class Language:
             answers={k: v for k, v in data.items() if k.endswith("_answers")},
             responses=data["responses"],
             prompts=data["prompts"],
+            messages=data["messages"],
         )
 
 
@@ -170,6 +175,7 @@ class CoupleVoice:
     """Per-couple voice state: a running check-in, or a pending question."""
 
     checkin: CheckIn | None = None
+    started_by: str | None = None
     pending: Pending | None = None
     unregister: list[CALLBACK_TYPE] = field(default_factory=list)
     cancel_timeout: CALLBACK_TYPE | None = None
@@ -292,7 +298,10 @@ class Voice:
                 checkin = state.checkin
                 coordinator.journal.record_session(
                     Session(
-                        started_at=checkin.started_at, ended_at=dt_util.utcnow(), complete=False
+                        started_at=checkin.started_at,
+                        ended_at=dt_util.utcnow(),
+                        complete=False,
+                        started_by=state.started_by,
                     )
                 )
         self.async_update_triggers()
@@ -430,14 +439,77 @@ class Voice:
         state = self.state_of(coordinator)
         if state.checkin is not None:
             return await self._async_turn(coordinator, state.checkin, state.checkin.resume(), via)
+        checkin = self._begin(coordinator, via)
+        self._announce_start(coordinator)
+        return await self._async_turn(coordinator, checkin, checkin.start(), via)
+
+    def _begin(self, coordinator: ReconnectCoordinator, via: intent.Intent | None) -> CheckIn:
+        """Create the check-in with tonight's prompt."""
+        state = self.state_of(coordinator)
         state.pending = None
         today = dt_util.now().date()
         journal = coordinator.journal
         prompt_id = pick_prompt(list(self.lang.prompts), journal.prompts_used, today)
         journal.prompts_used[prompt_id] = today
         state.checkin = CheckIn(prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow())
+        state.started_by = (
+            self.speaker(coordinator, via.context, via.device_id) if via is not None else None
+        )
+        return state.checkin
+
+    def _announce_start(self, coordinator: ReconnectCoordinator) -> None:
+        started_by = self.state_of(coordinator).started_by
         LOGGER.debug("Check-in started for %s", coordinator.config_entry.entry_id)
-        return await self._async_turn(coordinator, state.checkin, state.checkin.start(), via)
+        coordinator.async_fire_activity(
+            "check_in_started",
+            {"started_by": coordinator.couple.name(started_by) if started_by else None},
+        )
+
+    async def async_start_check_in_on(
+        self, coordinator: ReconnectCoordinator, satellites: list[str]
+    ) -> list[str]:
+        """Start the check-in on a satellite (the bedtime entry point).
+
+        A satellite that can start a conversation asks the first question and
+        listens. One that cannot (HA's built-in agent) announces an invitation
+        to say "start our check-in" instead. Without satellites, the check-in
+        starts and the next voice or app turn continues it.
+        """
+        state = self.state_of(coordinator)
+        if not satellites or state.checkin is not None:
+            await self.async_start_check_in(coordinator)
+            return []
+        checkin = self._begin(coordinator, None)
+        turn = checkin.start()
+        opening = self.render(coordinator, [*turn.ack, *turn.ask])
+        self._async_listen_for(coordinator, checkin)
+        for entity_id in satellites:
+            if self._can_converse(entity_id):
+                try:
+                    await self.hass.services.async_call(
+                        "assist_satellite",
+                        "start_conversation",
+                        {"entity_id": entity_id, "start_message": opening},
+                        blocking=True,
+                    )
+                except HomeAssistantError as err:
+                    LOGGER.debug("start_conversation refused on %s: %s", entity_id, err)
+                else:
+                    self._announce_start(coordinator)
+                    return [entity_id]
+        # Nobody can answer yet: invite instead, and leave no check-in running.
+        state.checkin = None
+        state.clear_listeners()
+        try:
+            await self.hass.services.async_call(
+                "assist_satellite",
+                "announce",
+                {"entity_id": satellites, "message": self.say("invite")},
+                blocking=True,
+            )
+        except HomeAssistantError as err:
+            LOGGER.warning("Could not announce the check-in: %s", err)
+        return []
 
     def running(self, coordinator: ReconnectCoordinator) -> CheckIn | None:
         """Return the couple's running check-in, if any."""
@@ -535,10 +607,15 @@ class Voice:
         state.clear_listeners()
         coordinator.journal.record_session(
             Session(
-                started_at=checkin.started_at, ended_at=dt_util.utcnow(), complete=checkin.complete
+                started_at=checkin.started_at,
+                ended_at=dt_util.utcnow(),
+                complete=checkin.complete,
+                started_by=state.started_by,
             )
         )
         await coordinator.async_save_now()
+        coordinator.async_fire_activity("check_in_completed", {"complete": checkin.complete})
+        coordinator.async_push()
         if not checkin.complete:
             return []
         insights = coordinator.data
@@ -561,15 +638,16 @@ class Voice:
         agent = via.conversation_agent_id
         if agent is None or agent == conversation.HOME_ASSISTANT_AGENT:
             return None
-        device_id = via.device_id
-        for entry in er.async_entries_for_device(er.async_get(self.hass), device_id):
-            if entry.domain != "assist_satellite":
-                continue
-            state = self.hass.states.get(entry.entity_id)
-            features = state.attributes.get(ATTR_SUPPORTED_FEATURES, 0) if state else 0
-            if features & AssistSatelliteEntityFeature.START_CONVERSATION:
+        for entry in er.async_entries_for_device(er.async_get(self.hass), via.device_id):
+            if entry.domain == "assist_satellite" and self._can_converse(entry.entity_id):
                 return entry.entity_id
         return None
+
+    def _can_converse(self, entity_id: str) -> bool:
+        """Tell whether a satellite entity says it can start a conversation."""
+        state = self.hass.states.get(entity_id)
+        features = state.attributes.get(ATTR_SUPPORTED_FEATURES, 0) if state else 0
+        return bool(features & AssistSatelliteEntityFeature.START_CONVERSATION)
 
     @callback
     def _async_ask_when_idle(self, entity_id: str, message: str) -> None:

@@ -1,0 +1,216 @@
+"""The couple's cycle (EFT's pursue-withdraw pattern) as pure heuristics.
+
+Every number here is a heuristic, not a diagnosis, and each one can be changed
+in the options. "Insufficient data" is a real answer and beats a false alarm.
+Sources and reasoning: README, "Sources behind every heuristic".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from .journal import PARTNERS, Journal, Response, other
+from .schedule import in_quiet_hours
+
+RECENT_DAYS = 7
+BASELINE_DAYS = 28
+ROLE_DAYS = 30
+
+
+class CycleState(StrEnum):
+    """What the pattern of the last weeks looks like."""
+
+    INSUFFICIENT_DATA = "insufficient_data"
+    CONNECTED = "connected"
+    PURSUE_WITHDRAW = "pursue_withdraw"
+    BURNED_OUT_PURSUER_RISK = "burned_out_pursuer_risk"
+    FREEZE_AND_FLEE = "freeze_and_flee"
+
+
+RISK_STATES = (CycleState.BURNED_OUT_PURSUER_RISK, CycleState.FREEZE_AND_FLEE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Thresholds:
+    """The heuristics' knobs, with their documented defaults."""
+
+    # A partner doing at least this share of the reaching is the pursuer.
+    pursuer_share: float = 0.60
+    # Fewer reaching events than this in 30 days: no roles.
+    min_events: int = 10
+    # pursue_withdraw: the withdrawer turned toward fewer than this % of bids.
+    low_responsiveness: float = 50.0
+    # A bid rate this far below its own baseline counts as a drop.
+    drop: float = 0.50
+    # Burnout needs a baseline in which fewer than this share of bids were met.
+    unmet_share: float = 0.50
+    # A baseline needs at least this many bids to compare against.
+    min_baseline_bids: int = 4
+    # Support is suggested once a risk (or an open rupture) lasts this long.
+    support_days: int = 14
+    # A reminder is due after this many days without a check-in.
+    check_in_gap_days: int = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartnerCycle:
+    """One partner's share of the reaching and bid rates (bids a day)."""
+
+    initiation_share: float | None
+    bid_rate_7d: float
+    bid_rate_28d: float
+    responsiveness: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cycle:
+    """The assessed cycle, and who pursues (if anyone clearly does)."""
+
+    state: CycleState
+    pursuer: str | None
+    partners: dict[str, PartnerCycle]
+
+    @property
+    def withdrawer(self) -> str | None:
+        """Return the other partner of the pursuer."""
+        return other(self.pursuer) if self.pursuer else None
+
+
+def _reaching(totals: Counter[tuple[str, str]], partner: str) -> int:
+    """Count a partner's reaching: bids, check-ins started and repairs led."""
+    return (
+        totals["bids", partner] + totals["sessions_started", partner] + totals["repairs", partner]
+    )
+
+
+def roles(
+    totals: Counter[tuple[str, str]], t: Thresholds
+) -> tuple[str | None, dict[str, float | None]]:
+    """Return the pursuer (or None) and each partner's share of the reaching."""
+    counts = {p: _reaching(totals, p) for p in PARTNERS}
+    total = sum(counts.values())
+    if total < t.min_events:
+        return None, dict.fromkeys(PARTNERS)
+    shares: dict[str, float | None] = {p: round(counts[p] / total, 3) for p in PARTNERS}
+    pursuer = next((p for p in PARTNERS if (shares[p] or 0) >= t.pursuer_share), None)
+    return pursuer, shares
+
+
+def _responsiveness(totals: Counter[tuple[str, str]], partner: str) -> float | None:
+    """Share (%) of the other partner's bids this partner turned toward."""
+    received = totals["bids", other(partner)]
+    return (
+        round(100 * totals[str(Response.TOWARD), other(partner)] / received, 1)
+        if received
+        else None
+    )
+
+
+def _dropped(recent: int, baseline: int, t: Thresholds) -> bool:
+    """Tell whether a bid rate fell by `drop` or more against a usable baseline."""
+    if baseline < t.min_baseline_bids:
+        return False
+    return recent / RECENT_DAYS <= (1 - t.drop) * baseline / BASELINE_DAYS
+
+
+def assess(journal: Journal, today: date, t: Thresholds) -> Cycle:
+    """Assess the cycle as of the local day `today`."""
+    recent = journal.window(today, RECENT_DAYS)
+    before = journal.window(today - timedelta(days=RECENT_DAYS), BASELINE_DAYS)
+    last_30 = journal.window(today, ROLE_DAYS)
+    pursuer, shares = roles(last_30, t)
+    partners = {
+        p: PartnerCycle(
+            initiation_share=shares[p],
+            bid_rate_7d=round(recent["bids", p] / RECENT_DAYS, 2),
+            bid_rate_28d=round(before["bids", p] / BASELINE_DAYS, 2),
+            responsiveness=_responsiveness(last_30, p),
+        )
+        for p in PARTNERS
+    }
+
+    def cycle(state: CycleState, who: str | None = pursuer) -> Cycle:
+        return Cycle(state=state, pursuer=who, partners=partners)
+
+    dropped = {p: _dropped(recent["bids", p], before["bids", p], t) for p in PARTNERS}
+    if all(dropped.values()):
+        return cycle(CycleState.FREEZE_AND_FLEE)
+    # Judge the pursuer over the weeks before the drop: one who has stopped
+    # reaching no longer looks like a pursuer in the latest 30 days.
+    earlier_pursuer, _ = roles(before, t)
+    if earlier_pursuer and dropped[earlier_pursuer]:
+        bids = before["bids", earlier_pursuer]
+        met = before[str(Response.TOWARD), earlier_pursuer]
+        if met < t.unmet_share * bids:
+            return cycle(CycleState.BURNED_OUT_PURSUER_RISK, earlier_pursuer)
+    if sum(_reaching(last_30, p) for p in PARTNERS) < t.min_events:
+        return cycle(CycleState.INSUFFICIENT_DATA)
+    if pursuer:
+        responsiveness = partners[other(pursuer)].responsiveness
+        if responsiveness is not None and responsiveness < t.low_responsiveness:
+            return cycle(CycleState.PURSUE_WITHDRAW)
+    return cycle(CycleState.CONNECTED)
+
+
+def support_suggested(
+    journal: Journal, today: date, t: Thresholds, open_rupture_days: int | None
+) -> bool:
+    """Suggest early outside support when a risk or an open rupture has lasted."""
+    if open_rupture_days is not None and open_rupture_days >= t.support_days:
+        return True
+    return all(
+        assess(journal, today - timedelta(days=back), t).state in RISK_STATES
+        for back in range(t.support_days)
+    )
+
+
+class ReminderReason(StrEnum):
+    """Why a gentle reminder is due."""
+
+    REPAIR = "repair"
+    CHECK_IN = "check_in"
+
+
+def reminder_due(
+    *,
+    repair_overdue: bool,
+    last_check_in: date | None,
+    today: date,
+    t: Thresholds,
+) -> ReminderReason | None:
+    """Return why a reminder is due today, or None."""
+    if repair_overdue:
+        return ReminderReason.REPAIR
+    if last_check_in is not None and (today - last_check_in).days >= t.check_in_gap_days:
+        return ReminderReason.CHECK_IN
+    return None
+
+
+def may_send(
+    now: datetime, *, last_sent: date | None, snoozed_until: date | None, quiet: tuple[time, time]
+) -> bool:
+    """At most one a day, never while snoozed, never in quiet hours (`now` is local)."""
+    today = now.date()
+    if last_sent == today or (snoozed_until is not None and today < snoozed_until):
+        return False
+    return not in_quiet_hours(now.time(), *quiet)
+
+
+def reminder_messages(reason: ReminderReason, cycle: Cycle) -> dict[str, str]:
+    """Choose the message key for each partner ("a", "b") and for shared places ("both").
+
+    The withdrawer is invited to step forward and lead; the pursuer is given
+    permission to rest and to name how they feel, never asked to push harder.
+    Without clear roles, everyone gets the same message.
+    """
+    both = f"{reason}_both"
+    if cycle.pursuer is None:
+        return {"a": both, "b": both, "both": both}
+    return {
+        cycle.pursuer: f"{reason}_pursuer",
+        other(cycle.pursuer): f"{reason}_withdrawer",
+        "both": both,
+    }

@@ -1,0 +1,153 @@
+"""Gentle reminders: when, to whom, and through which channels.
+
+The rules (when one is due, who gets which words) are pure, in cycle.py; the
+words are in sentences/<lang>.yaml. This module schedules and delivers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_ANNOUNCE,
+    CONF_CHECK_IN_TIME,
+    CONF_DELIVERY,
+    CONF_NOTIFY_A,
+    CONF_NOTIFY_B,
+    CONF_PERSISTENT,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    DEFAULT_CHECK_IN_TIME,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+    DOMAIN,
+    LOGGER,
+)
+from .coordinator import ReconnectCoordinator
+from .cycle import ReminderReason, may_send, reminder_due, reminder_messages
+
+TITLE = "Reconnect"
+
+
+class Reminders:
+    """Sends at most one gentle reminder a day, at the check-in time."""
+
+    def __init__(
+        self, hass: HomeAssistant, coordinator: ReconnectCoordinator, messages: dict[str, str]
+    ) -> None:
+        """Hold the couple and the reminder wording."""
+        self.hass = hass
+        self.coordinator = coordinator
+        self.messages = messages
+        entry_id = coordinator.config_entry.entry_id
+        self.notification_id = f"{DOMAIN}_{entry_id}_reminder"
+
+    @property
+    def delivery(self) -> dict[str, Any]:
+        """Return the delivery options."""
+        return dict(self.coordinator.option(CONF_DELIVERY, {}))
+
+    def _time(self, key: str, default: str) -> time:
+        return time.fromisoformat(self.coordinator.option(key, default))
+
+    @callback
+    def async_start(self) -> None:
+        """Wake at the check-in time each day; clear once a repair or check-in lands."""
+        at = self._time(CONF_CHECK_IN_TIME, DEFAULT_CHECK_IN_TIME)
+        entry = self.coordinator.config_entry
+        entry.async_on_unload(
+            async_track_time_change(
+                self.hass, self._async_tick, hour=at.hour, minute=at.minute, second=at.second
+            )
+        )
+        entry.async_on_unload(self.coordinator.async_add_listener(self._async_clear_if_done))
+
+    def due(self, now: datetime) -> ReminderReason | None:
+        """Return why a reminder is due now, if it is."""
+        insights = self.coordinator.data
+        last = insights.last_check_in
+        return reminder_due(
+            repair_overdue=insights.repair_overdue,
+            last_check_in=self.coordinator.journal.local_date(last) if last else None,
+            today=now.date(),
+            t=self.coordinator.thresholds,
+        )
+
+    @callback
+    def _async_clear_if_done(self) -> None:
+        """Take the reminder down the moment a repair or check-in makes it moot."""
+        if self.due(dt_util.now()) is None:
+            persistent_notification.async_dismiss(self.hass, self.notification_id)
+
+    async def _async_tick(self, _now: datetime) -> None:
+        await self.async_remind(dt_util.now())
+
+    async def async_remind(self, now: datetime) -> ReminderReason | None:
+        """Send today's reminder if one is due and allowed; return why, if sent."""
+        coordinator = self.coordinator
+        journal = coordinator.journal
+        insights = coordinator.data
+        reason = self.due(now)
+        quiet = (
+            self._time(CONF_QUIET_START, DEFAULT_QUIET_START),
+            self._time(CONF_QUIET_END, DEFAULT_QUIET_END),
+        )
+        if reason is None or not may_send(
+            now, last_sent=journal.last_reminder, snoozed_until=journal.snoozed_until, quiet=quiet
+        ):
+            return None
+        journal.last_reminder = now.date()
+        coordinator.save_soon()
+        await self._async_deliver(reminder_messages(reason, insights.cycle))
+        LOGGER.debug("Reminder sent (%s)", reason)
+        coordinator.async_fire_activity("reminder_sent", {"reason": str(reason)})
+        return reason
+
+    async def _async_deliver(self, keys: dict[str, str]) -> None:
+        """Send each partner their words, and the shared words to shared places."""
+        couple = self.coordinator.couple
+        delivery = self.delivery
+
+        def text(audience: str) -> str:
+            name = couple.name(audience) if audience in ("a", "b") else ""
+            return self.messages[keys[audience]].format(name=name)
+
+        for audience, option in (("a", CONF_NOTIFY_A), ("b", CONF_NOTIFY_B)):
+            for target in delivery.get(option, []):
+                await self._async_notify(target, text(audience))
+        if delivery.get(CONF_PERSISTENT, True):
+            persistent_notification.async_create(
+                self.hass, text("both"), title=TITLE, notification_id=self.notification_id
+            )
+        satellites = delivery.get(CONF_ANNOUNCE, [])
+        if satellites:
+            await self._async_call(
+                "assist_satellite", "announce", {"entity_id": satellites, "message": text("both")}
+            )
+
+    async def _async_notify(self, target: str, message: str) -> None:
+        """Send to a notify entity (notify.send_message) or a legacy notify service."""
+        if target.startswith("notify.") and self.hass.states.get(target) is not None:
+            await self._async_call(
+                "notify", "send_message", {"entity_id": target, "message": message, "title": TITLE}
+            )
+            return
+        service = target.removeprefix("notify.")
+        if self.hass.services.has_service("notify", service):
+            await self._async_call("notify", service, {"message": message, "title": TITLE})
+        else:
+            LOGGER.warning("Reminder target %s is not a notify entity or service", target)
+
+    async def _async_call(self, domain: str, service: str, data: dict[str, Any]) -> None:
+        # One failing channel must not stop the others.
+        try:
+            await self.hass.services.async_call(domain, service, data, blocking=True)
+        except HomeAssistantError as err:
+            LOGGER.warning("Reminder via %s.%s failed: %s", domain, service, err)

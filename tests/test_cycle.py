@@ -1,0 +1,185 @@
+"""Roles, the cycle and reminders as pure heuristics, from journals built here."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.reconnect.cycle import (
+    CycleState,
+    ReminderReason,
+    Thresholds,
+    assess,
+    may_send,
+    reminder_due,
+    reminder_messages,
+    support_suggested,
+)
+from custom_components.reconnect.journal import Journal, Session
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 20)
+T = Thresholds()
+
+
+def bids(j: Journal, bidder: str, days_ago: range, per_day: int, response: str) -> None:
+    """Log `per_day` bids on each of the given days."""
+    for back in days_ago:
+        for n in range(per_day):
+            at = NOW - timedelta(days=back, minutes=n)
+            j.log_bid(bidder, response, at=at, now=NOW)
+
+
+def test_too_little_reaching_is_insufficient_data() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(3), 1, "toward")
+    bids(j, "b", range(3), 1, "toward")
+    cycle = assess(j, TODAY, T)
+    assert cycle.state is CycleState.INSUFFICIENT_DATA
+    assert cycle.pursuer is None
+    assert cycle.partners["a"].initiation_share is None
+
+
+def test_balanced_reaching_and_turning_toward_is_connected() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(0, 20, 2), 1, "toward")
+    bids(j, "b", range(1, 20, 2), 1, "toward")
+    cycle = assess(j, TODAY, T)
+    assert cycle.state is CycleState.CONNECTED
+    assert cycle.pursuer is None
+    assert cycle.partners["a"].initiation_share == 0.5
+
+
+def test_one_reaching_and_the_other_not_turning_toward_is_pursue_withdraw() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(12), 1, "away")  # Maya reaches daily, mostly missed
+    bids(j, "a", range(4), 1, "toward")
+    j.log_repair("a", at=NOW - timedelta(days=2), now=NOW)
+    bids(j, "b", range(3), 1, "toward")
+    cycle = assess(j, TODAY, T)
+    assert cycle.state is CycleState.PURSUE_WITHDRAW
+    assert (cycle.pursuer, cycle.withdrawer) == ("a", "b")
+    assert cycle.partners["b"].responsiveness == 25.0
+    assert cycle.partners["a"].initiation_share == pytest.approx(17 / 20, abs=0.001)
+
+
+def test_check_ins_started_count_as_reaching() -> None:
+    j = Journal(BERLIN)
+    bids(j, "b", range(4), 1, "toward")
+    for back in range(8):
+        start = NOW - timedelta(days=back)
+        j.record_session(Session(started_at=start, ended_at=start, complete=True, started_by="a"))
+    cycle = assess(j, TODAY, T)
+    assert cycle.pursuer == "a"
+    assert cycle.partners["a"].initiation_share == pytest.approx(8 / 12, abs=0.001)
+
+
+def burned_out(j: Journal) -> Journal:
+    """Maya reached daily for four weeks, mostly unmet, then went quiet."""
+    bids(j, "a", range(8, 36), 1, "away")
+    bids(j, "a", range(8, 36, 4), 1, "toward")
+    bids(j, "b", range(10, 13), 1, "toward")
+    bids(j, "a", range(2, 3), 1, "away")
+    return j
+
+
+def test_a_pursuer_who_goes_quiet_after_unmet_bids_is_at_risk() -> None:
+    cycle = assess(burned_out(Journal(BERLIN)), TODAY, T)
+    assert cycle.state is CycleState.BURNED_OUT_PURSUER_RISK
+    assert cycle.pursuer == "a"
+    assert cycle.partners["a"].bid_rate_7d == round(1 / 7, 2)
+    # The baseline is the 28 days before the recent week (7-34 days ago): 27 + 7 bids.
+    assert cycle.partners["a"].bid_rate_28d == round(34 / 28, 2)
+
+
+def test_a_pursuer_who_goes_quiet_after_met_bids_is_not_at_risk() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(8, 36), 1, "toward")
+    bids(j, "b", range(12), 1, "toward")
+    assert assess(j, TODAY, T).state is not CycleState.BURNED_OUT_PURSUER_RISK
+
+
+def test_both_pulling_back_is_freeze_and_flee() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(8, 36, 2), 1, "toward")
+    bids(j, "b", range(9, 36, 2), 1, "away")
+    cycle = assess(j, TODAY, T)
+    assert cycle.state is CycleState.FREEZE_AND_FLEE
+    # Quiet does not mean fine: with no recent events this is not "insufficient data".
+    assert cycle.partners["a"].bid_rate_7d == 0
+
+
+def test_thresholds_change_the_answer() -> None:
+    j = burned_out(Journal(BERLIN))
+    assert assess(j, TODAY, Thresholds(drop=0.95)).state is not CycleState.BURNED_OUT_PURSUER_RISK
+    assert assess(j, TODAY, Thresholds(min_events=1000)).state is not CycleState.PURSUE_WITHDRAW
+
+
+def test_support_is_suggested_when_a_risk_lasts_or_a_rupture_stays_open() -> None:
+    j = Journal(BERLIN)
+    # Maya reached, unmet, from 60 to 21 days ago, then stopped: a risk for two weeks.
+    bids(j, "a", range(21, 61), 1, "away")
+    assert all(
+        assess(j, TODAY - timedelta(days=k), T).state is CycleState.BURNED_OUT_PURSUER_RISK
+        for k in range(14)
+    )
+    assert support_suggested(j, TODAY, T, None)
+    assert not support_suggested(j, TODAY, Thresholds(support_days=40), None)
+    quiet = Journal(BERLIN)
+    assert not support_suggested(quiet, TODAY, T, 13)
+    assert support_suggested(quiet, TODAY, T, 14)
+
+
+def test_reminders_are_due_for_an_overdue_repair_or_missed_check_ins() -> None:
+    assert reminder_due(repair_overdue=True, last_check_in=None, today=TODAY, t=T) is (
+        ReminderReason.REPAIR
+    )
+    week_ago = TODAY - timedelta(days=7)
+    assert reminder_due(repair_overdue=False, last_check_in=week_ago, today=TODAY, t=T) is (
+        ReminderReason.CHECK_IN
+    )
+    two_days = TODAY - timedelta(days=2)
+    assert reminder_due(repair_overdue=False, last_check_in=two_days, today=TODAY, t=T) is None
+    # A couple who never checked in is not nagged about it.
+    assert reminder_due(repair_overdue=False, last_check_in=None, today=TODAY, t=T) is None
+
+
+@pytest.mark.parametrize(
+    ("clock", "last_sent", "snoozed_until", "allowed"),
+    [
+        ("21:30", None, None, True),
+        ("21:30", TODAY, None, False),  # once a day
+        ("21:30", TODAY - timedelta(days=1), None, True),
+        ("23:00", None, None, False),  # quiet hours
+        ("07:59", None, None, False),
+        ("21:30", None, TODAY + timedelta(days=1), False),  # snoozed
+        ("21:30", None, TODAY, True),  # the snooze ended today
+    ],
+)
+def test_may_send(
+    clock: str, last_sent: date | None, snoozed_until: date | None, allowed: bool
+) -> None:
+    now = datetime.combine(TODAY, time.fromisoformat(clock), BERLIN)
+    quiet = (time(22, 30), time(8, 0))
+    assert may_send(now, last_sent=last_sent, snoozed_until=snoozed_until, quiet=quiet) is allowed
+
+
+def test_the_withdrawer_is_invited_and_the_pursuer_may_rest() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(12), 1, "away")
+    bids(j, "b", range(2), 1, "toward")
+    cycle = assess(j, TODAY, T)
+    assert reminder_messages(ReminderReason.REPAIR, cycle) == {
+        "a": "repair_pursuer",
+        "b": "repair_withdrawer",
+        "both": "repair_both",
+    }
+    connected = assess(Journal(BERLIN), TODAY, T)
+    assert reminder_messages(ReminderReason.CHECK_IN, connected) == {
+        "a": "check_in_both",
+        "b": "check_in_both",
+        "both": "check_in_both",
+    }

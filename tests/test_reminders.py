@@ -1,0 +1,447 @@
+"""Reminders, the cycle entities, the activity event, and bedtime automations, in HA."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+import shutil
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+from custom_components.reconnect.const import (
+    CONF_ANNOUNCE,
+    CONF_CHECK_IN_TIME,
+    CONF_DELIVERY,
+    CONF_NOTIFY_A,
+    CONF_NOTIFY_B,
+    CONF_PERSISTENT,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    DOMAIN,
+)
+from custom_components.reconnect.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
+from homeassistant.components import conversation, persistent_notification
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
+
+from .conftest import ENTRY_ID, call
+from .test_voice_integration import RecordingSatellite, satellite  # noqa: F401
+
+KEY = f"{DOMAIN}.{ENTRY_ID}"
+NOTIFICATION = f"{DOMAIN}_{ENTRY_ID}_reminder"
+ACTIVITY = "event.maya_jordan_activity"
+# The test zone is Los Angeles: 21:30 there is 05:30 UTC the next morning.
+CHECK_IN_UTC = "2026-11-{day} 05:30:00+00:00"
+
+
+def notifications(hass: HomeAssistant) -> dict[str, Any]:
+    return persistent_notification._async_get_or_create_notifications(hass)
+
+
+async def at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, instant: str) -> None:
+    freezer.move_to(instant)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def seeded(events: list[str], **extra: Any) -> dict[str, Any]:
+    """Stored journal data (version 2 rows), as hass_storage wants it."""
+    return {
+        "version": STORAGE_VERSION,
+        "minor_version": STORAGE_MINOR_VERSION,
+        "key": KEY,
+        "data": {"next_id": len(events) + 1, "events": events, **extra},
+    }
+
+
+def rows(kind: str, partner: str, value: str, days: range, base: datetime) -> list[str]:
+    return [
+        f"0 {int((base - timedelta(days=d)).timestamp())} {kind} {partner} {value}" for d in days
+    ]
+
+
+def numbered(rows_: list[str]) -> list[str]:
+    return [f"{n} {row.split(' ', 1)[1]}" for n, row in enumerate(rows_, start=1)]
+
+
+async def test_a_repair_reminder_comes_at_check_in_time_once_a_day_and_clears(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    sent: list[Any] = []
+    init_integration.runtime_data.async_add_activity_listener(lambda t, d: sent.append((t, d)))
+    await call(hass, "log_rupture", {"when": "2026-11-16T20:00:00"})
+
+    await at(hass, freezer, "2026-11-21 05:29:59+00:00")
+    assert NOTIFICATION not in notifications(hass)
+    await at(hass, freezer, CHECK_IN_UTC.format(day=21))
+    note = notifications(hass)[NOTIFICATION]
+    assert note["title"] == "Reconnect"
+    assert note["message"].startswith("Something has been open between you for a few days.")
+    reminders = [d for t, d in sent if t == "reminder_sent"]
+    assert reminders == [{"reason": "repair"}]
+
+    # Once a day: the same day's later tick sends nothing more.
+    persistent_notification.async_dismiss(hass, NOTIFICATION)
+    await at(hass, freezer, "2026-11-21 06:30:00+00:00")
+    assert NOTIFICATION not in notifications(hass)
+
+    # The next evening it is still due, so it comes again, and a repair clears it.
+    await at(hass, freezer, CHECK_IN_UTC.format(day=22))
+    assert NOTIFICATION in notifications(hass)
+    await call(hass, "log_repair", {"initiator": "Jordan"})
+    assert NOTIFICATION not in notifications(hass)
+    await at(hass, freezer, CHECK_IN_UTC.format(day=23))
+    assert NOTIFICATION not in notifications(hass)
+    assert [t for t, _ in sent].count("reminder_sent") == 2
+
+
+async def test_a_check_in_reminder_after_three_quiet_nights_clears_on_check_in(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 4, "when": "2026-11-17T21:00"})
+    await at(hass, freezer, CHECK_IN_UTC.format(day=21))  # the 20th, 3 nights on
+    assert notifications(hass)[NOTIFICATION]["message"].startswith(
+        "It's been a few nights since your last check-in."
+    )
+    await call(hass, "log_check_in", {"partner": "Jordan", "rating": 3})
+    assert NOTIFICATION not in notifications(hass)
+
+
+async def test_nothing_is_sent_in_quiet_hours(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    # The options flow refuses this; set it directly to prove the guard holds anyway.
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={
+            CONF_CHECK_IN_TIME: "23:00:00",
+            CONF_QUIET_START: "22:30:00",
+            CONF_QUIET_END: "08:00:00",
+        },
+    )
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await call(hass, "log_rupture", {"when": "2026-11-10T20:00:00"})
+    for day in (21, 22, 23):
+        await at(hass, freezer, f"2026-11-{day} 07:00:00+00:00")  # 23:00 local
+    assert NOTIFICATION not in notifications(hass)
+
+
+async def test_a_snooze_survives_a_restart(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await call(hass, "log_rupture", {"when": "2026-11-10T20:00:00"})
+    response = await call(hass, "snooze_reminders", {"days": 2}, return_response=True)
+    assert response == {"snoozed_until": "2026-11-22"}
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    assert hass_storage[KEY]["data"]["reminders"]["snoozed_until"] == "2026-11-22"
+
+    await at(hass, freezer, CHECK_IN_UTC.format(day=21))  # the 20th
+    await at(hass, freezer, CHECK_IN_UTC.format(day=22))  # the 21st
+    assert NOTIFICATION not in notifications(hass)
+    await at(hass, freezer, CHECK_IN_UTC.format(day=23))  # the 22nd: snooze over
+    assert NOTIFICATION in notifications(hass)
+    # Snoozing 0 days resumes at once.
+    assert await call(hass, "snooze_reminders", {"days": 0}, return_response=True) == {
+        "snoozed_until": None
+    }
+
+
+async def test_a_dst_week_sends_one_reminder_each_evening_at_local_time(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to("2026-10-22 12:00:00+00:00")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    sent: list[str] = []
+    mock_config_entry.runtime_data.async_add_activity_listener(lambda t, _: sent.append(t))
+    await call(hass, "log_rupture", {"when": "2026-10-15T20:00:00"})
+
+    # 21:30 in Berlin is 19:30 UTC in summer time and 20:30 UTC after 25 October.
+    checks = [
+        ("2026-10-23 19:30:00+00:00", 1),
+        ("2026-10-24 19:30:00+00:00", 2),
+        ("2026-10-25 19:30:00+00:00", 2),  # 20:30 local after the switch: not yet
+        ("2026-10-25 20:30:00+00:00", 3),
+        ("2026-10-26 20:30:00+00:00", 4),
+        ("2026-10-26 23:00:00+00:00", 4),
+    ]
+    for instant, count in checks:
+        await at(hass, freezer, instant)
+        assert sent.count("reminder_sent") == count, instant
+
+
+async def test_each_delivery_route_gets_role_aware_words(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    freezer.move_to("2026-11-20 22:00:00+00:00")
+    now = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    # Maya reaches daily and is mostly missed; a rupture has been open five days.
+    events = numbered(
+        rows("bid", "a", "away", range(12), now)
+        + rows("bid", "b", "toward", range(2), now)
+        + rows("rupture", "-", "-", range(5, 6), now)
+    )
+    hass_storage[KEY] = seeded(events)
+    send_message = async_mock_service(hass, "notify", "send_message")
+    legacy = async_mock_service(hass, "notify", "mobile_app_jordan")
+    announce = async_mock_service(hass, "assist_satellite", "announce")
+    hass.states.async_set("notify.maya_phone", "unknown")
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={
+            CONF_DELIVERY: {
+                CONF_NOTIFY_A: ["notify.maya_phone"],
+                CONF_NOTIFY_B: ["notify.mobile_app_jordan", "notify.gone"],
+                CONF_PERSISTENT: True,
+                CONF_ANNOUNCE: ["assist_satellite.bedroom"],
+            }
+        },
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.maya_jordan_cycle").state == "pursue_withdraw"
+
+    await at(hass, freezer, CHECK_IN_UTC.format(day=21))
+
+    (maya,) = send_message
+    assert maya.data["entity_id"] == "notify.maya_phone"
+    assert maya.data["message"].startswith("Maya, you've been doing a lot of the reaching.")
+    assert "rest" in maya.data["message"]
+    (jordan,) = legacy
+    assert jordan.data["message"].startswith("Jordan, it could mean a lot if you reached out first")
+    (spoken,) = announce
+    assert spoken.data["entity_id"] == ["assist_satellite.bedroom"]
+    assert spoken.data["message"].startswith("Something has been open between you")
+    assert notifications(hass)[NOTIFICATION]["message"] == spoken.data["message"]
+
+
+async def test_cycle_entities_from_a_seeded_journal(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    freezer.move_to("2026-11-20 22:00:00+00:00")
+    now = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    # Maya reached daily and unmet from 60 to 21 days ago, then went quiet.
+    hass_storage[KEY] = seeded(numbered(rows("bid", "a", "away", range(21, 61), now)))
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    cycle = hass.states.get("sensor.maya_jordan_cycle")
+    assert cycle.state == "burned_out_pursuer_risk"
+    assert cycle.attributes["pursuer"] == "Maya"
+    assert cycle.attributes["heuristic"] is True
+    assert cycle.attributes["partners"]["Maya"]["bid_rate_7d"] == 0
+    assert hass.states.get("binary_sensor.maya_jordan_pursuer_burnout_risk").state == "on"
+    support = hass.states.get("binary_sensor.maya_jordan_support_suggested")
+    assert support.state == "on"
+    assert "couples therapist" in support.attributes["message"]
+    assert "not a diagnosis" in support.attributes["message"]
+
+    # Maya reaches again and Jordan answers: no longer burning out, but most of
+    # her bids this month went unmet, so the cycle reads pursue-withdraw.
+    events: list[dict[str, Any]] = []
+    mock_config_entry.runtime_data.async_add_activity_listener(
+        lambda t, d: events.append({"type": t, **d})
+    )
+    for _ in range(6):
+        await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+        await call(hass, "log_bid", {"bidder": "Jordan", "response": "toward"})
+    assert hass.states.get("sensor.maya_jordan_cycle").state == "pursue_withdraw"
+    assert hass.states.get("binary_sensor.maya_jordan_pursuer_burnout_risk").state == "off"
+    assert {"type": "cycle_changed", "cycle": "pursue_withdraw"} in events
+
+
+async def test_the_activity_event_entity(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert hass.states.get(ACTIVITY).state == "unknown"
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "against", "note": "PRIVATE"})
+    state = hass.states.get(ACTIVITY)
+    # The automatic rupture came last.
+    assert state.attributes["event_type"] == "rupture_logged"
+    assert state.attributes["partner"] == "Maya"
+    assert state.attributes["automatic"] is True
+    assert "PRIVATE" not in repr(state)
+    await call(hass, "log_repair", {"initiator": "Jordan"})
+    assert hass.states.get(ACTIVITY).attributes["event_type"] == "repair_logged"
+
+    result = await conversation.async_converse(hass, "start our check-in", None, Context(), "en")
+    assert hass.states.get(ACTIVITY).attributes["event_type"] == "check_in_started"
+    conversation_id = result.conversation_id
+    for text in ("four", "three", "done"):
+        await conversation.async_converse(hass, text, conversation_id, Context(), "en")
+    state = hass.states.get(ACTIVITY)
+    assert state.attributes["event_type"] == "check_in_completed"
+    assert state.attributes["complete"] is True
+
+
+async def test_start_check_in_without_a_satellite_waits_for_the_next_turn(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert await call(hass, "start_check_in", return_response=True) == {"started_on": []}
+    result = await conversation.async_converse(hass, "four", None, Context(), "en")
+    assert result.response.speech["plain"]["speech"].startswith("Thank you, Maya.")
+
+
+async def test_start_check_in_on_a_satellite_that_can_converse(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],  # noqa: F811
+) -> None:
+    entity, _ = satellite
+    response = await call(
+        hass, "start_check_in", {"satellite": entity.entity_id}, return_response=True
+    )
+    assert response == {"started_on": [entity.entity_id]}
+    assert entity.started == [
+        {
+            "start_message": "Welcome to your check-in. Maya, how connected did you feel "
+            "today, from one to five?"
+        }
+    ]
+    # The satellite listens; its answer reaches the running check-in.
+    result = await conversation.async_converse(hass, "five", None, Context(), "en")
+    assert result.response.speech["plain"]["speech"].startswith("Thank you, Maya.")
+
+
+async def test_start_check_in_on_a_satellite_that_cannot_converse_announces_instead(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],  # noqa: F811
+) -> None:
+    entity, _ = satellite
+    entity.refuse = True
+    response = await call(
+        hass, "start_check_in", {"satellite": entity.entity_id}, return_response=True
+    )
+    assert response == {"started_on": []}
+    assert entity.announced == [
+        "It's check-in time. When you're both ready, say: start our check-in."
+    ]
+    # No check-in was left running: a bare number is not captured.
+    result = await conversation.async_converse(hass, "five", None, Context(), "en")
+    assert "Thank you" not in result.response.speech["plain"]["speech"]
+    result = await conversation.async_converse(hass, "start our check-in", None, Context(), "en")
+    assert result.response.speech["plain"]["speech"].startswith("Welcome to your check-in.")
+
+
+async def test_the_bedtime_blueprint_starts_the_check_in(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],  # noqa: F811
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    entity, _ = satellite
+    source = Path(__file__).parents[1] / "blueprints" / "automation" / "reconnect"
+    target = tmp_path / "blueprints" / "automation" / "reconnect"
+    shutil.copytree(source, target)
+    hass.config.config_dir = str(tmp_path)
+    hass.states.async_set("person.maya", "home")
+    hass.states.async_set("person.jordan", "home")
+    hass.states.async_set("light.bedroom", "on")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "Reconnect bedtime check-in",
+                "use_blueprint": {
+                    "path": "reconnect/bedtime_check_in.yaml",
+                    "input": {
+                        "check_in_time": "21:45:00",
+                        "lights": ["light.bedroom"],
+                        "satellite": [entity.entity_id],
+                        "people": ["person.maya", "person.jordan"],
+                    },
+                },
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("automation.reconnect_bedtime_check_in").state == "on"
+
+    await at(hass, freezer, "2026-11-21 05:44:59+00:00")  # 21:44:59 local
+    assert entity.started == []
+    await at(hass, freezer, "2026-11-21 05:45:00+00:00")
+    assert len(entity.started) == 1
+    # Stop tonight's check-in; the lights trigger works only when both are home.
+    await conversation.async_converse(hass, "stop", None, Context(), "en")
+    hass.states.async_set("person.jordan", "not_home")
+    hass.states.async_set("light.bedroom", "off")
+    await hass.async_block_till_done()
+    assert len(entity.started) == 1
+    hass.states.async_set("person.jordan", "home")
+    hass.states.async_set("light.bedroom", "on")
+    hass.states.async_set("light.bedroom", "off")
+    await hass.async_block_till_done()
+    assert len(entity.started) == 2
+    await hass.services.async_call(
+        "automation",
+        "turn_off",
+        {"entity_id": "automation.reconnect_bedtime_check_in"},
+        blocking=True,
+    )
+
+
+async def test_one_failing_channel_does_not_stop_the_others(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    async def broken(_call: Any) -> None:
+        raise HomeAssistantError("phone is off")
+
+    hass.services.async_register("notify", "mobile_app_maya", broken)
+    announce = async_mock_service(hass, "assist_satellite", "announce")
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={
+            CONF_DELIVERY: {
+                CONF_NOTIFY_A: ["notify.mobile_app_maya"],
+                CONF_ANNOUNCE: ["assist_satellite.bedroom"],
+            }
+        },
+    )
+    await call(hass, "log_rupture", {"when": "2026-11-10T20:00:00"})
+    await at(hass, freezer, CHECK_IN_UTC.format(day=21))
+    assert len(announce) == 1
+    assert NOTIFICATION in notifications(hass)
+
+
+async def test_a_failed_invitation_is_logged_not_raised(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entity, _ = satellite
+    entity.refuse = True
+
+    async def no_announce(message: str | None = None, **kwargs: Any) -> None:
+        raise HomeAssistantError("speaker busy")
+
+    entity.async_internal_announce = no_announce  # type: ignore[method-assign]
+    response = await call(
+        hass, "start_check_in", {"satellite": entity.entity_id}, return_response=True
+    )
+    assert response == {"started_on": []}
+    assert "Could not announce the check-in" in caplog.text
