@@ -16,6 +16,18 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys; sys.exit(
   "$python" -m venv "$venv"
 fi
 
+# The card's browser tests drive Debian's Chromium (Playwright cannot download its own here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installing Chromium for the card's browser tests (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "error: the card tests need /usr/bin/chromium; install Debian's chromium package" >&2
+    exit 1
+  fi
+fi
+
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 stamp=$(stamp_for test)
 if [ "$(cat "$venv/.stamp-test" 2>/dev/null)" != "$stamp" ]; then

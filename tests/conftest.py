@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -24,20 +23,18 @@ ENTRY_ID = "01JRECONNECT0000000000TEST"
 NOW = "2026-11-20 22:00:00+00:00"
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(
-    enable_custom_integrations: None,
-) -> Generator[None]:
-    """Load integrations from custom_components."""
-    return
+@pytest.fixture
+async def core_components(hass: HomeAssistant) -> None:
+    """Load what a real HA always has (Assist needs it)."""
+    assert await async_setup_component(hass, "homeassistant", {})
 
 
 @pytest.fixture(autouse=True)
-async def core_components(request: pytest.FixtureRequest) -> None:
-    """Load what a real HA always has (Assist needs it), for tests that use hass."""
+def ha_test_setup(request: pytest.FixtureRequest) -> None:
+    """Prepare tests that use hass; leave the others (pure, browser) alone."""
     if "hass" in request.fixturenames:
-        hass: HomeAssistant = request.getfixturevalue("hass")
-        assert await async_setup_component(hass, "homeassistant", {})
+        request.getfixturevalue("enable_custom_integrations")
+        request.getfixturevalue("core_components")
 
 
 @pytest.fixture

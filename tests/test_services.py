@@ -139,6 +139,7 @@ async def test_get_summary(hass: HomeAssistant, init_integration: MockConfigEntr
                 "bids_made_7d": 1,
                 "responsiveness_7d": None,
                 "connection_7d": 4.0,
+                "nightly_14d": [None] * 13 + [4.0],
             },
             {
                 "key": "b",
@@ -146,6 +147,7 @@ async def test_get_summary(hass: HomeAssistant, init_integration: MockConfigEntr
                 "bids_made_7d": 0,
                 "responsiveness_7d": 100.0,
                 "connection_7d": None,
+                "nightly_14d": [None] * 14,
             },
         ],
     }

@@ -9,6 +9,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
+from .card import async_register_card
 from .const import DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .intents import async_register_intents
@@ -30,6 +31,7 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SE
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the voice skill, shared by every couple."""
     async_setup_services(hass)
+    await async_register_card(hass)
     lang = await hass.async_add_executor_job(Language.load, "en")
     voice = hass.data[DATA_VOICE] = Voice(hass, lang)
     async_register_intents(voice)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .cycle import Cycle, Thresholds, assess, support_suggested
 from .journal import PARTNERS, STREAK_MAX_GAP_DAYS, Journal, Response, other
@@ -25,6 +25,8 @@ class PartnerInsights:
     responsiveness_7d: float | None
     # Mean nightly connection rating, 1-5.
     connection_7d: float | None
+    # Each of the last 14 nights' rating (oldest first; None: no check-in).
+    nightly_14d: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,15 +46,30 @@ class Insights:
     support_suggested: bool
 
 
-def partner_insights(totals: Counter[tuple[str, str]], partner: str) -> PartnerInsights:
+def nightly(
+    journal: Journal, today: date, partner: str, nights: int = 14
+) -> tuple[float | None, ...]:
+    """Return a partner's mean rating on each of the last `nights` local days."""
+    ratings: list[float | None] = []
+    for back in range(nights - 1, -1, -1):
+        day = journal.day(today - timedelta(days=back))
+        count = day["check_ins", partner]
+        ratings.append(round(day["rating_sum", partner] / count, 2) if count else None)
+    return tuple(ratings)
+
+
+def partner_insights(
+    totals: Counter[tuple[str, str]], partner: str, ratings: tuple[float | None, ...] = ()
+) -> PartnerInsights:
     """Summarise one partner from a window's totals."""
     received = totals["bids", other(partner)]
     turned_toward = totals[str(Response.TOWARD), other(partner)]
-    ratings = totals["check_ins", partner]
+    checked = totals["check_ins", partner]
     return PartnerInsights(
         bids_made_7d=totals["bids", partner],
         responsiveness_7d=round(100 * turned_toward / received, 1) if received else None,
-        connection_7d=round(totals["rating_sum", partner] / ratings, 2) if ratings else None,
+        connection_7d=round(totals["rating_sum", partner] / checked, 2) if checked else None,
+        nightly_14d=ratings,
     )
 
 
@@ -81,7 +98,7 @@ def compute(
         last_check_in=journal.last_check_in_at,
         checked_in_today=any(journal.day(today)["check_ins", p] for p in PARTNERS),
         check_in_streak=journal.streak_days if streak_alive else 0,
-        partners={p: partner_insights(totals, p) for p in PARTNERS},
+        partners={p: partner_insights(totals, p, nightly(journal, today, p)) for p in PARTNERS},
         cycle=assess(journal, today, thresholds),
         support_suggested=support_suggested(journal, today, thresholds, open_days),
     )

@@ -125,6 +125,7 @@ class ReconnectSensor(ReconnectEntity, SensorEntity):
     """A couple-level insight."""
 
     entity_description: ReconnectSensorEntityDescription
+    _unrecorded_attributes = frozenset({"partners", "pursuer"})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -149,6 +150,8 @@ class PartnerSensor(ReconnectEntity, SensorEntity):
     """One partner's insight."""
 
     entity_description: PartnerSensorEntityDescription
+    # For the card; kept out of the recorder (personal and noisy).
+    _unrecorded_attributes = frozenset({"partner", "nightly_14d"})
 
     def __init__(
         self,
@@ -164,3 +167,12 @@ class PartnerSensor(ReconnectEntity, SensorEntity):
     def native_value(self) -> StateType:
         """Return the partner's insight."""
         return self.entity_description.value_fn(self.coordinator.data.partners[self._partner_key])
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Name the partner; the connection sensor also carries the last 14 nights."""
+        attributes: dict[str, Any] = {"partner": self.coordinator.couple.name(self._partner_key)}
+        if self.entity_description.key == "connection_7d":
+            nights = self.coordinator.data.partners[self._partner_key].nightly_14d
+            attributes["nightly_14d"] = list(nights)
+        return attributes

@@ -227,7 +227,12 @@ async def _get_summary(coordinator: ReconnectCoordinator, data: dict[str, Any]) 
             "check_in_streak": insights.check_in_streak,
         },
         "partners": [
-            {"key": key, "name": couple.name(key), **asdict(partner)}
+            {
+                "key": key,
+                "name": couple.name(key),
+                **asdict(partner),
+                "nightly_14d": list(partner.nightly_14d),
+            }
             for key, partner in insights.partners.items()
         ],
     }

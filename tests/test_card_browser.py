@@ -1,0 +1,242 @@
+"""The card in a real browser: Debian's Chromium, driven by Playwright.
+
+Pages are served through Playwright's request routing, so no socket is opened.
+Screenshots go to tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+import json
+from pathlib import Path
+import statistics
+from typing import Any
+
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+import pytest
+
+ROOT = Path(__file__).parents[1]
+CARD = ROOT / "custom_components" / "reconnect" / "frontend" / "reconnect-card.js"
+HARNESS = Path(__file__).parent / "card" / "harness.html"
+DATA = json.loads((Path(__file__).parent / "fixtures" / "card_hass.json").read_text())
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ENTRY = "01JRECONNECT0000000000TEST"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+]  # fmt: skip
+
+
+class BrowserThread:
+    """Chromium, driven from a thread of its own.
+
+    Playwright's sync API runs an event loop of its own, which must not share
+    the test thread with pytest-asyncio's per-test loops.
+    """
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.playwright, self.browser = self.pool.submit(self._launch).result()
+
+    @staticmethod
+    def _launch() -> tuple[Any, Browser]:
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        return playwright, browser
+
+    def run(self, scenario: Callable[[Page], None]) -> None:
+        """Run a scenario on a fresh harness page; fail on any console error."""
+        self.pool.submit(self._run, scenario).result()
+
+    def _run(self, scenario: Callable[[Page], None]) -> None:
+        page = self.browser.new_page(viewport={"width": 620, "height": 1100})
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console.append(str(e)))
+        page.route("http://card.test/**", serve)
+        page.goto("http://card.test/harness.html")
+        page.wait_for_function("customElements.get('reconnect-card') !== undefined")
+        try:
+            scenario(page)
+            assert console == [], console
+            assert page.evaluate("window.__errors") == []
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        """Shut the browser down in its own thread."""
+        self.pool.submit(lambda: (self.browser.close(), self.playwright.stop())).result()
+        self.pool.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[BrowserThread]:
+    thread = BrowserThread()
+    yield thread
+    thread.close()
+
+
+def serve(route: Route) -> None:
+    name = route.request.url.split("card.test/", 1)[1].split("?")[0]
+    files = {"harness.html": (HARNESS, "text/html"), "reconnect-card.js": (CARD, "text/javascript")}
+    if name not in files:
+        route.fulfill(status=404, body="not found")
+        return
+    path, content_type = files[name]
+    route.fulfill(body=path.read_text(), content_type=content_type)
+
+
+def mount(page: Page, data: dict[str, Any] = DATA, config: dict[str, Any] | None = None) -> None:
+    page.evaluate("([data, config]) => mountCard(data, config)", [data, config or {}])
+
+
+def card_text(page: Page) -> str:
+    return page.locator("reconnect-card ha-card").inner_text()
+
+
+def calls(page: Page) -> list[dict[str, Any]]:
+    return page.evaluate("window.__calls")
+
+
+def test_it_shows_the_couples_state(chromium: BrowserThread) -> None:
+    chromium.run(_it_shows_the_couples_state)
+
+
+def _it_shows_the_couples_state(page: Page) -> None:
+    mount(page)
+    text = card_text(page)
+    assert "Maya & Jordan" in text
+    assert "Start check-in" in text
+    assert "5 nights running. Missing a night is not failure." in text
+    assert "Something has been open between you for a while." in text
+    assert "We repaired" in text
+    assert "No repair logged yet" in text
+    assert "Maya turned toward\n100%" in text
+    assert "Jordan turned toward\n67%" in text
+    assert "86%, a reference from Gottman's research, not a grade" in text
+    # The sparkline draws each partner's rated nights (5 each) as dots.
+    assert page.locator("reconnect-card svg circle").count() == 10
+    # The reference line sits at 86% of each bar; the fills match the values.
+    widths = page.locator("reconnect-card .fill").evaluate_all("els => els.map(e => e.style.width)")
+    assert widths == ["100%", "66.7%"]
+
+
+def test_every_button_calls_the_right_action(chromium: BrowserThread) -> None:
+    chromium.run(_every_button_calls_the_right_action)
+
+
+def _every_button_calls_the_right_action(page: Page) -> None:
+    mount(page, config={"satellite": "assist_satellite.bedroom"})
+    card = page.locator("reconnect-card")
+    card.get_by_role("button", name="Start check-in").click()
+    card.get_by_role("button", name="We repaired").click()
+    assert "Who reached out first?" in card_text(page)
+    card.get_by_role("button", name="Jordan").click()
+    card.get_by_role("button", name="Turned toward").first.click()
+    card.get_by_role("button", name="Turned away").last.click()
+    assert calls(page) == [
+        {"domain": "reconnect", "service": "start_check_in",
+         "data": {"satellite": "assist_satellite.bedroom", "config_entry_id": ENTRY}},
+        {"domain": "reconnect", "service": "log_repair",
+         "data": {"initiator": "Jordan", "config_entry_id": ENTRY}},
+        {"domain": "reconnect", "service": "log_bid",
+         "data": {"bidder": "Maya", "response": "toward", "config_entry_id": ENTRY}},
+        {"domain": "reconnect", "service": "log_bid",
+         "data": {"bidder": "Jordan", "response": "away", "config_entry_id": ENTRY}},
+    ]  # fmt: skip
+
+
+def test_touch_targets_are_at_least_48px(chromium: BrowserThread) -> None:
+    chromium.run(_touch_targets_are_at_least_48px)
+
+
+def _touch_targets_are_at_least_48px(page: Page) -> None:
+    mount(page)
+    sizes = page.locator("reconnect-card button").evaluate_all(
+        "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])"
+    )
+    assert sizes
+    assert all(w >= 48 and h >= 48 for w, h in sizes), sizes
+
+
+def test_the_cycle_sentence_is_kind(chromium: BrowserThread) -> None:
+    chromium.run(_the_cycle_sentence_is_kind)
+
+
+def _the_cycle_sentence_is_kind(page: Page) -> None:
+    data = json.loads(json.dumps(DATA))
+    cycle = data["states"]["sensor.maya_jordan_cycle"]
+    cycle["state"], cycle["attributes"]["pursuer"] = "burned_out_pursuer_risk", "Maya"
+    mount(page, data)
+    assert "Maya has been reaching less lately, after reaching a lot." in card_text(page)
+    cycle["state"] = "pursue_withdraw"
+    mount(page, data)
+    assert "A small step from Jordan can mean a lot." in card_text(page)
+
+
+def test_a_clear_message_when_reconnect_is_not_set_up(chromium: BrowserThread) -> None:
+    chromium.run(_a_clear_message_when_reconnect_is_not_set_up)
+
+
+def _a_clear_message_when_reconnect_is_not_set_up(page: Page) -> None:
+    mount(page, {"states": {}, "entities": {}, "devices": {}})
+    assert "Reconnect is not set up yet" in card_text(page)
+
+
+def test_it_re_renders_only_when_its_entities_change(chromium: BrowserThread) -> None:
+    chromium.run(_it_re_renders_only_when_its_entities_change)
+
+
+def _it_re_renders_only_when_its_entities_change(page: Page) -> None:
+    mount(page)
+    timings = page.evaluate(
+        """() => {
+          const card = window.__card;
+          let renders = 0;
+          const original = card._render.bind(card);
+          card._render = () => { renders += 1; original(); };
+          // Another entity in the house changes: no render.
+          const kitchen = { ...window.__hass.states, "light.kitchen": { state: "on" } };
+          card.hass = { ...window.__hass, states: kitchen };
+          const unrelated = renders;
+          const times = [];
+          for (let i = 0; i < 50; i += 1) {
+            const states = { ...window.__hass.states };
+            const id = "sensor.maya_jordan_check_in_streak";
+            states[id] = { ...states[id], state: String(5 + (i % 3)) };
+            const t = performance.now();
+            card.hass = { ...window.__hass, states };
+            times.push(performance.now() - t);
+          }
+          return { unrelated, renders, times };
+        }"""
+    )
+    assert timings["unrelated"] == 0
+    assert timings["renders"] == 50
+    median = statistics.median(timings["times"])
+    print(f"\nCARD render per hass update: median {median:.2f} ms over 50 updates")  # noqa: T201
+    (ARTIFACTS / "card-render.json").parent.mkdir(exist_ok=True)
+    (ARTIFACTS / "card-render.json").write_text(json.dumps({"median_ms": median}))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshots(chromium: BrowserThread, theme: str) -> None:
+    chromium.run(lambda page: _screenshot(page, theme))
+
+
+def _screenshot(page: Page, theme: str) -> None:
+    if theme == "dark":
+        page.evaluate("document.documentElement.classList.add('dark')")
+    mount(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    # Bytes, written here: Playwright would write files from a thread it starts
+    # lazily, and phcc fails a test during which a thread starts.
+    png = page.locator("reconnect-card").screenshot()
+    (ARTIFACTS / f"card-{theme}.png").write_bytes(png)
+    background = page.locator("reconnect-card ha-card").evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert background == ("rgb(255, 255, 255)" if theme == "light" else "rgb(28, 28, 28)")
