@@ -69,8 +69,12 @@ def async_register_trigger(
     if hasattr(manager, "register_trigger"):
         register: Callable[..., CALLBACK_TYPE] = manager.register_trigger
         return register(sentences=sentences, trigger_callback=trigger_callback)
-    agent = hass.data[conversation.const.DATA_DEFAULT_ENTITY]
-    return agent.register_trigger(sentences, trigger_callback)
+    # Before HA 2025.10 the default agent entity kept the triggers.
+    try:
+        key = conversation.const.DATA_DEFAULT_ENTITY
+    except AttributeError as err:  # pragma: no cover - a HA with neither API
+        raise HomeAssistantError("This Home Assistant has no sentence triggers") from err
+    return hass.data[key].register_trigger(sentences, trigger_callback)
 
 
 @dataclass(frozen=True, slots=True)
