@@ -1,4 +1,4 @@
-.PHONY: test run lint
+.PHONY: test run lint demo-data
 
 ## make test: install what is needed, then lint, type-check and run every test
 test:
@@ -9,6 +9,10 @@ run:
 	scripts/run.sh
 
 lint:
-	scripts/bootstrap.sh test
+	scripts/bootstrap.sh
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+## make demo-data: log a seeded 60-day history into the running dev HA (make run)
+demo-data:
+	.venv/bin/python scripts/dev_setup.py demo http://127.0.0.1:8123

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Create or refresh .venv with the pinned toolchain. Safe to run again: it only
 # reinstalls when the requirements or the interpreter changed.
-# Usage: scripts/bootstrap.sh [test|run]   ("run" also installs what the dev HA loads)
+# Both README commands use it: the tests start a real HA too (tests/e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want=${1:-test}
 
 python=$(scripts/python.sh)
 venv=.venv
@@ -37,7 +36,7 @@ if [ "$(cat "$venv/.stamp-test" 2>/dev/null)" != "$stamp" ]; then
   echo "$stamp" > "$venv/.stamp-test"
 fi
 
-if [ "$want" = run ]; then
+{
   # HA's voice and camera code call ffmpeg and libturbojpeg; HA's own image ships both.
   if ! command -v ffmpeg >/dev/null 2>&1 || ! ldconfig -p | grep -q libturbojpeg; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -59,4 +58,4 @@ if [ "$want" = run ]; then
     fi
     echo "$stamp" > "$venv/.stamp-run"
   fi
-fi
+}

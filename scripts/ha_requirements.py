@@ -15,11 +15,14 @@ from homeassistant import bootstrap
 import homeassistant.components
 
 COMPONENTS = Path(homeassistant.components.__file__).parent
-# Integrations HA loads whatever the configuration says.
+# Integrations HA loads whatever the configuration says, and the ones its
+# onboarding adds (components/onboarding/views.py, the core_config step).
+ONBOARDING = ["google_translate", "met", "radio_browser", "shopping_list"]
 ALWAYS = [
     *bootstrap.CORE_INTEGRATIONS,
     *bootstrap.LOGGING_AND_HTTP_DEPS_INTEGRATIONS,
     *bootstrap.DEFAULT_INTEGRATIONS,
+    *ONBOARDING,
 ]
 
 

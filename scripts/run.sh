@@ -1,19 +1,58 @@
 #!/usr/bin/env bash
-# Start a real Home Assistant on http://127.0.0.1:8123 with reconnect loaded.
+# Start a real Home Assistant on http://127.0.0.1:8123 with reconnect loaded,
+# onboarded, with a demo couple and a "Reconnect" dashboard. Ctrl-C stops it;
+# running it again keeps everything. RECONNECT_DEMO=1 also logs a 60-day history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh run
+scripts/bootstrap.sh
+url=http://127.0.0.1:8123
 
 # Link the integration into the dev config (idempotent; the link is git-ignored).
 mkdir -p config/custom_components
 ln -sfn ../../custom_components/reconnect config/custom_components/reconnect
 
 echo "==> Checking the dev configuration"
-if ! .venv/bin/hass --script check_config -c config >/tmp/reconnect-check-config.log 2>&1; then
+# check_config exits 0 for a config that is only partly valid; treat that as broken too.
+if ! .venv/bin/hass --script check_config -c config >config/check_config.log 2>&1 ||
+  grep -qE "Invalid config|Failed config|General Errors" config/check_config.log; then
   echo "error: the dev configuration in ./config is broken:" >&2
-  grep -vE '^(Testing configuration|Configuration dir)' /tmp/reconnect-check-config.log >&2 || true
+  grep -vE '^(Testing configuration|Configuration dir)' config/check_config.log >&2 || true
   exit 1
 fi
 
-echo "==> Home Assistant starts on http://127.0.0.1:8123 (Ctrl-C stops it; your data stays in ./config)"
-exec .venv/bin/hass -c config
+echo "==> Starting Home Assistant (log: config/home-assistant.log)"
+.venv/bin/hass -c config --skip-pip &
+hass_pid=$!
+trap 'kill -INT "$hass_pid" 2>/dev/null; wait "$hass_pid"; exit 0' INT TERM
+
+.venv/bin/python - "$url" "$hass_pid" <<'PY'
+import sys, time, os, urllib.request, urllib.error
+url, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 180
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("error: Home Assistant stopped while starting; see config/home-assistant.log")
+    try:
+        urllib.request.urlopen(f"{url}/api/", timeout=2)
+    except urllib.error.HTTPError:
+        sys.exit(0)  # 401: the API is up
+    except OSError:
+        time.sleep(1)
+sys.exit("error: Home Assistant did not answer within 180 s; see config/home-assistant.log")
+PY
+
+.venv/bin/python scripts/dev_setup.py prepare "$url"
+if [ "${RECONNECT_DEMO:-0}" = 1 ]; then
+  .venv/bin/python scripts/dev_setup.py demo "$url"
+fi
+cat <<MSG
+
+==> Ready: open $url
+    Log in as ${RECONNECT_DEV_USER:-dev} / ${RECONNECT_DEV_PASSWORD:-reconnect-dev}  (a local dev-only account)
+    The "Reconnect" dashboard is in the sidebar; try Assist: "start our check-in".
+    Ctrl-C stops Home Assistant; your data stays in ./config.
+
+MSG
+wait "$hass_pid"

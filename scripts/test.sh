@@ -2,7 +2,7 @@
 # The whole gate: install, lint, type-check, and the test suite with coverage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh test
+scripts/bootstrap.sh
 bin=.venv/bin
 start=$SECONDS
 

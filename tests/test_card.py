@@ -46,9 +46,12 @@ async def test_the_card_is_served_with_cache_headers(
 async def test_the_frontend_loads_the_card_with_the_version(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    assert await async_setup_component(hass, "frontend", {})
+    # Reconnect first, as when a config flow runs while HA is still starting:
+    # the module is added once the frontend is ready (the e2e test found this).
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert await async_setup_component(hass, "frontend", {})
+    await hass.async_block_till_done()
     version = (await async_get_integration(hass, "reconnect")).version
     assert f"{CARD_URL}?v={version}" in hass.data[DATA_EXTRA_MODULE_URL].urls
 

@@ -217,7 +217,7 @@ def _it_re_renders_only_when_its_entities_change(page: Page) -> None:
     assert timings["unrelated"] == 0
     assert timings["renders"] == 50
     median = statistics.median(timings["times"])
-    print(f"\nCARD render per hass update: median {median:.2f} ms over 50 updates")  # noqa: T201
+    print(f"\nCARD render per hass update: median {median:.2f} ms over 50 updates")
     (ARTIFACTS / "card-render.json").parent.mkdir(exist_ok=True)
     (ARTIFACTS / "card-render.json").write_text(json.dumps({"median_ms": median}))
 

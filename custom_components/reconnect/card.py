@@ -7,6 +7,7 @@ from pathlib import Path
 from homeassistant.components.http import StaticPathConfig
 from homeassistant.core import HomeAssistant
 from homeassistant.loader import async_get_integration
+from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN
 
@@ -21,9 +22,13 @@ async def async_register_card(hass: HomeAssistant) -> str:
     await hass.http.async_register_static_paths([static])
     version = (await async_get_integration(hass, DOMAIN)).version
     url = f"{CARD_URL}?v={version}"
-    # The frontend is always loaded in a real HA (and set up before us); tests may skip it.
-    if "frontend" in hass.config.components:
+
+    async def _add(hass: HomeAssistant, _component: str) -> None:
         from homeassistant.components.frontend import add_extra_js_url
 
         add_extra_js_url(hass, url)
+
+    # Reconnect can be set up (from a config flow) while HA is still starting,
+    # before the frontend: add the module whenever the frontend is ready.
+    async_when_setup(hass, "frontend", _add)
     return url

@@ -1,0 +1,256 @@
+"""End to end: a real Home Assistant process, its HTTP APIs, and a real Chromium.
+
+Run by tests/e2e/test_stack.py, or by hand: .venv/bin/python tests/e2e/driver.py
+It copies the dev config to a temporary folder, starts `hass` on a free port
+bound to 127.0.0.1, prepares it the way `make run` does, talks to Assist, reads
+the entities over REST and the websocket, opens the dashboard in Chromium,
+restarts HA, and kills it with SIGKILL right after a check-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from dev_setup import HA, prepare  # noqa: E402
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+HASS = str(Path(sys.executable).parent / "hass")
+START_TIMEOUT = 180
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+]  # fmt: skip
+STEPS: list[tuple[str, float]] = []
+
+
+def step(name: str, started: float) -> None:
+    """Record how long a step took."""
+    STEPS.append((name, time.monotonic() - started))
+    print(f"  {name}: {STEPS[-1][1]:.1f} s", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """One `hass` process on a copy of the dev config."""
+
+    def __init__(self, config: Path, port: int) -> None:
+        self.config = config
+        self.url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def log_tail(self, lines: int = 60) -> str:
+        log = self.config / "home-assistant.log"
+        if not log.exists():
+            return ""
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+    async def start(self) -> None:
+        started = time.monotonic()
+        output = (self.config / "stdout.log").open("ab")
+        self.process = subprocess.Popen(  # noqa: ASYNC220 - the process outlives this call
+            [HASS, "-c", str(self.config), "--skip-pip"], stdout=output, stderr=output
+        )
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() - started < START_TIMEOUT:
+                if self.process.poll() is not None:
+                    raise AssertionError(f"hass exited while starting:\n{self.log_tail()}")
+                try:
+                    async with session.get(f"{self.url}/api/") as response:
+                        if response.status == 401:  # up, and asking for a token
+                            step("hass started", started)
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.5)
+        raise AssertionError(f"hass did not answer in {START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def stop(self, sig: int = signal.SIGINT) -> None:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        self.process.wait(timeout=60)
+        self.process = None
+
+    def journal(self) -> dict[str, Any]:
+        """Read the couple's journal file, as stored."""
+        (path,) = (self.config / ".storage").glob("reconnect.*")
+        return json.loads(path.read_text())["data"]
+
+
+async def running(ha: HA) -> None:
+    """Wait until HA has finished starting (the API answers earlier than that)."""
+    started = time.monotonic()
+    while (await ha.request("GET", "/api/config"))["state"] != "RUNNING":
+        assert time.monotonic() - started < START_TIMEOUT, "HA never reached RUNNING"
+        await asyncio.sleep(0.5)
+
+
+async def converse(ha: HA, text: str, conversation_id: str | None = None) -> tuple[str, str]:
+    body = {"text": text, "language": "en"}
+    if conversation_id:
+        body["conversation_id"] = conversation_id
+    result = await ha.request("POST", "/api/conversation/process", json=body)
+    return result["response"]["speech"]["plain"]["speech"], result["conversation_id"]
+
+
+async def hold_check_in(ha: HA, ratings: tuple[str, str]) -> None:
+    reply, conversation = await converse(ha, "start our check-in")
+    assert reply.endswith("Maya, how connected did you feel today, from one to five?"), reply
+    reply, _ = await converse(ha, ratings[0], conversation)
+    assert reply == "Thank you, Maya. Jordan, how about you, from one to five?", reply
+    reply, _ = await converse(ha, ratings[1], conversation)
+    assert "Tonight's question:" in reply, reply
+    reply, _ = await converse(ha, "done", conversation)
+    assert reply.startswith("Thanks for checking in together."), reply
+
+
+async def states(ha: HA) -> dict[str, str]:
+    """Reconnect's entity states over REST."""
+    return {
+        s["entity_id"]: s["state"]
+        for s in await ha.request("GET", "/api/states")
+        if s["entity_id"].split(".")[1].startswith("maya_jordan")
+    }
+
+
+async def dashboard(ha: HA, refresh_token: str) -> str:
+    """Open the Reconnect dashboard in Chromium, logged in; return the card's text."""
+    tokens = {
+        "access_token": ha.token, "refresh_token": refresh_token, "token_type": "Bearer",
+        "expires_in": 1800, "hassUrl": ha.url, "clientId": ha.client_id,
+        "expires": int(time.time() * 1000) + 1_800_000,
+    }  # fmt: skip
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = await browser.new_page(viewport={"width": 1100, "height": 1300})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        await page.add_init_script(
+            f"localStorage.setItem('hassTokens', JSON.stringify({json.dumps(tokens)}));"
+        )
+        await page.goto(f"{ha.url}/reconnect-dash/home")
+        card = page.locator("reconnect-card ha-card")
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            await card.wait_for(timeout=60_000)
+        except Exception:
+            # Keep what the browser showed, for whoever reads the failure.
+            (ARTIFACTS / "e2e-failure.png").write_bytes(await page.screenshot())
+            print("page errors:", errors, "url:", page.url)
+            raise
+        await page.wait_for_function(
+            "() => document.querySelector('home-assistant') !== null", timeout=10_000
+        )
+        text = await card.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        png = await page.screenshot()
+        (ARTIFACTS / "e2e-dashboard.png").write_bytes(png)
+        await browser.close()
+    assert not [e for e in errors if "reconnect" in e.lower()], errors
+    return text
+
+
+async def main() -> None:
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="reconnect-e2e-") as folder:
+        config = Path(folder)
+        port = free_port()
+        text = (ROOT / "config" / "configuration.yaml").read_text()
+        (config / "configuration.yaml").write_text(
+            text.replace("server_port: 8123", f"server_port: {port}")
+        )
+        (config / "custom_components").mkdir()
+        (config / "custom_components" / "reconnect").symlink_to(
+            ROOT / "custom_components" / "reconnect"
+        )
+        server = Server(config, port)
+        await server.start()
+        try:
+            async with aiohttp.ClientSession() as session:
+                ha = HA(session, server.url)
+                started = time.monotonic()
+                await prepare(ha)  # onboarding, the demo couple, the dashboard
+                await running(ha)
+                refresh = ha.token
+                step("onboarded through HA's APIs", started)
+
+                started = time.monotonic()
+                await hold_check_in(ha, ("four", "three"))
+                reply, _ = await converse(ha, "Jordan turned toward me")
+                assert reply == "Noted: Jordan turned toward Maya.", reply
+                reply, _ = await converse(ha, "Maya apologized")
+                assert reply == "Noted: Maya led a repair. That matters.", reply
+                step("check-in, bid and repair by speech", started)
+
+                started = time.monotonic()
+                rest = await states(ha)
+                assert rest["sensor.maya_jordan_check_in_streak"] == "1", rest
+                assert rest["binary_sensor.maya_jordan_checked_in_today"] == "on", rest
+                assert rest["sensor.maya_jordan_maya_bids_made_7_days"] == "1", rest
+                assert rest["sensor.maya_jordan_jordan_turned_toward_7_days"] == "100.0", rest
+                assert rest["sensor.maya_jordan_days_since_last_repair"] == "0", rest
+                (ws_states,) = await ha.ws({"type": "get_states"})
+                over_ws = {s["entity_id"]: s["state"] for s in ws_states if s["entity_id"] in rest}
+                assert over_ws == rest
+                step("entities over REST and websocket", started)
+
+                started = time.monotonic()
+                card = await dashboard(ha, refresh)
+                assert "You checked in tonight: 1 night running." in card, card
+                assert "Repaired today" in card, card
+                assert "Jordan turned toward\n100%" in card, card
+                step("dashboard in Chromium", started)
+
+            started = time.monotonic()
+            server.stop()
+            before = server.journal()
+            await server.start()
+            async with aiohttp.ClientSession() as session:
+                ha = HA(session, server.url)
+                await ha.log_in()
+                await running(ha)
+                assert await states(ha) == rest
+                step("restart keeps every entity", started)
+
+                started = time.monotonic()
+                await hold_check_in(ha, ("five", "two"))
+            server.stop(signal.SIGKILL)  # right after the check-in completed
+            await server.start()
+            after = server.journal()
+            assert after["events"][: len(before["events"])] == before["events"]
+            new = [row.split(" ")[2:5] for row in after["events"][len(before["events"]) :]]
+            assert new[:2] == [["check_in", "a", "5"], ["check_in", "b", "2"]], new
+            assert [s.split(" ")[2] for s in after["sessions"]] == ["complete", "complete"]
+            step("SIGKILL after a check-in loses nothing", started)
+        finally:
+            if server.process is not None:
+                server.stop()
+    total = time.monotonic() - began
+    print(f"E2E total: {total:.1f} s")
+    (ARTIFACTS / "e2e-timing.json").write_text(
+        json.dumps({"total_s": round(total, 1), "steps": {n: round(s, 1) for n, s in STEPS}})
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
