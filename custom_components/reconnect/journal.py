@@ -169,6 +169,11 @@ class Journal:
         """Return every event, oldest first."""
         return self._events
 
+    @property
+    def time_zone_name(self) -> str:
+        """Name the zone that defines the couple's days."""
+        return str(self._tz)
+
     def local_date(self, moment: datetime) -> date:
         """Return the couple's calendar day of an instant."""
         return moment.astimezone(self._tz).date()
@@ -291,6 +296,14 @@ class Journal:
             self._count(event, -1)
         self._after_change(removed, appended=False)
         return removed
+
+    def forget(self) -> None:
+        """Wipe everything the couple logged (ids keep counting, so none is reused)."""
+        self._events.clear()
+        self.sessions.clear()
+        self.prompts_used.clear()
+        self.last_reminder = self.snoozed_until = None
+        self._rebuild()
 
     def set_time_zone(self, tz: tzinfo) -> None:
         """Re-bucket every event into the new zone's local days."""

@@ -10,14 +10,17 @@ from typing import Any
 
 import voluptuous as vol
 
+from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .journal import Event, JournalError
+from .store import event_to_dict
 from .voice import DATA_VOICE
 
 ATTR_WHEN = "when"
@@ -70,10 +73,23 @@ SCHEMAS: dict[str, vol.Schema] = {
         {**_BASE, vol.Required("days"): vol.All(_whole_number, vol.Range(min=0, max=30))}
     ),
     "start_check_in": vol.Schema({**_BASE, vol.Optional("satellite"): cv.entity_ids}),
+    "export": vol.Schema(_BASE),
+    "forget": vol.Schema({**_BASE, vol.Required("confirm"): cv.string}),
 }
 
 type ActionFn = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 type Handler = Callable[[ReconnectCoordinator, dict[str, Any]], Awaitable[ServiceResponse]]
+
+
+async def _require_admin(call: ServiceCall) -> None:
+    """Refuse a non-admin user, as HA's admin services do."""
+    if not call.context.user_id:
+        return  # automations and the system act with no user
+    user = await call.hass.auth.async_get_user(call.context.user_id)
+    if user is None:
+        raise UnknownUser(context=call.context, permission=POLICY_CONTROL)
+    if not user.is_admin:
+        raise Unauthorized(context=call.context, permission=POLICY_CONTROL)
 
 
 def _action(name: str) -> Callable[[Handler], ActionFn]:
@@ -260,6 +276,51 @@ async def _start_check_in(
     return {"started_on": list[Any](started)}
 
 
+async def _export(call: ServiceCall) -> ServiceResponse:
+    # HA 2025.4 admin services cannot return data, so check the rights here.
+    await _require_admin(call)
+    return await _export_journal(call)
+
+
+@_action("export")
+async def _export_journal(
+    coordinator: ReconnectCoordinator, data: dict[str, Any]
+) -> ServiceResponse:
+    journal = coordinator.journal
+    couple = coordinator.couple
+    return {
+        "format": "reconnect-export",
+        "version": 1,
+        "exported_at": dt_util.utcnow().isoformat(),
+        "partners": {"a": couple.name_a, "b": couple.name_b},
+        "events": [event_to_dict(e) for e in journal.events],
+        "sessions": [
+            {
+                "started_at": s.started_at.isoformat(),
+                "ended_at": s.ended_at.isoformat(),
+                "complete": s.complete,
+                "started_by": s.started_by,
+            }
+            for s in journal.sessions
+        ],
+        "prompts_used": {k: v.isoformat() for k, v in journal.prompts_used.items()},
+    }
+
+
+@_action("forget")
+async def _forget(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+    if data["confirm"].strip() != coordinator.config_entry.title:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="confirm_mismatch",
+            translation_placeholders={"title": coordinator.config_entry.title},
+        )
+    coordinator.journal.forget()
+    await coordinator.async_save_now()
+    coordinator.async_push()
+    return None
+
+
 ACTIONS: dict[str, tuple[ActionFn, SupportsResponse]] = {
     "log_bid": (_log_bid, SupportsResponse.OPTIONAL),
     "log_check_in": (_log_check_in, SupportsResponse.OPTIONAL),
@@ -276,3 +337,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register every reconnect action once, for all couples."""
     for name, (handler, supports_response) in ACTIONS.items():
         hass.services.async_register(DOMAIN, name, handler, supports_response=supports_response)
+    # The couple's whole history: admins only.
+    hass.services.async_register(DOMAIN, "export", _export, supports_response=SupportsResponse.ONLY)
+
+    async def _forget_as_admin(call: ServiceCall) -> None:
+        await _forget(call)
+
+    # Validation happens in the handler, as for every action.
+    async_register_admin_service(
+        hass, DOMAIN, "forget", _forget_as_admin, schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)
+    )

@@ -69,6 +69,20 @@ def decode_event(row: str) -> Event:
         raise StorageFormatError(f"unreadable event row: {err}") from err
 
 
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """Describe an event as a readable object (the version 1 layout, also the export)."""
+    return {
+        "id": event.id,
+        "kind": str(event.kind),
+        "at": event.at.isoformat(),
+        "partner": event.partner,
+        "rating": event.rating,
+        "response": str(event.response) if event.response else None,
+        "text": event.text,
+        "auto": event.auto,
+    }
+
+
 def event_from_dict(data: dict[str, Any]) -> Event:
     """Read a readable object (the version 1 layout) back into an event."""
     return Event(

@@ -85,9 +85,16 @@ class Server:
 
     def stop(self, sig: int = signal.SIGINT) -> None:
         assert self.process is not None
+        started = time.monotonic()
         self.process.send_signal(sig)
-        self.process.wait(timeout=60)
-        self.process = None
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"hass did not stop in 120 s:\n{self.log_tail()}") from None
+        finally:
+            self.process = None
+        print(f"  hass stopped ({signal.Signals(sig).name}): {time.monotonic() - started:.1f} s")
 
     def journal(self) -> dict[str, Any]:
         """Read the couple's journal file, as stored."""
@@ -144,7 +151,14 @@ async def dashboard(ha: HA, refresh_token: str) -> str:
         )
         page = await browser.new_page(viewport={"width": 1100, "height": 1300})
         errors: list[str] = []
+        modules: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(
+            "response",
+            lambda r: modules.append(f"{r.status} {r.url}")
+            if "reconnect_static" in r.url
+            else None,
+        )
         await page.add_init_script(
             f"localStorage.setItem('hassTokens', JSON.stringify({json.dumps(tokens)}));"
         )
@@ -156,7 +170,11 @@ async def dashboard(ha: HA, refresh_token: str) -> str:
         except Exception:
             # Keep what the browser showed, for whoever reads the failure.
             (ARTIFACTS / "e2e-failure.png").write_bytes(await page.screenshot())
-            print("page errors:", errors, "url:", page.url)
+            html = await page.content()
+            print("page errors:", errors, "url:", page.url, "module responses:", modules)
+            print("module url in page:", "reconnect_static" in html)
+            print("defined:", await page.evaluate("!!customElements.get('reconnect-card')"))
+            print("customCards:", await page.evaluate("JSON.stringify(window.customCards || null)"))
             raise
         await page.wait_for_function(
             "() => document.querySelector('home-assistant') !== null", timeout=10_000

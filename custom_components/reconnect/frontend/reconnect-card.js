@@ -316,7 +316,8 @@ const STYLE = `<style>
   .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 8px; }
 </style>`;
 
-if (!customElements.get("reconnect-card")) {
+const define = () => {
+  if (customElements.get("reconnect-card")) return;
   customElements.define("reconnect-card", ReconnectCard);
   window.customCards = window.customCards || [];
   window.customCards.push({
@@ -325,4 +326,19 @@ if (!customElements.get("reconnect-card")) {
     description: "Check-ins, repair, turning toward and your cycle, for a wall tablet.",
     preview: true,
   });
+};
+
+// HA loads this module in parallel with its own app, and the app replaces
+// window.customElements as it starts (a scoped-registry polyfill). A card
+// defined before that is lost, so inside HA wait until HA's own element exists.
+if (document.querySelector("home-assistant") && !customElements.get("home-assistant")) {
+  const started = Date.now();
+  const wait = setInterval(() => {
+    if (customElements.get("home-assistant") || Date.now() - started > 60000) {
+      clearInterval(wait);
+      define();
+    }
+  }, 25);
+} else {
+  define();
 }
