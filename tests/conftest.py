@@ -33,6 +33,8 @@ async def core_components(hass: HomeAssistant) -> None:
 def ha_test_setup(request: pytest.FixtureRequest) -> None:
     """Prepare tests that use hass; leave the others (pure, browser) alone."""
     if "hass" in request.fixturenames:
+        if "recorder_mock" in request.fixturenames:
+            request.getfixturevalue("recorder_mock")  # phcc: before hass exists
         request.getfixturevalue("enable_custom_integrations")
         request.getfixturevalue("core_components")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copy import deepcopy
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import patch
 
@@ -218,3 +218,30 @@ async def test_removing_the_couple_deletes_its_journal(
     await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert KEY not in hass_storage
+
+
+async def test_keeping_one_year_rolls_up_older_events_and_changes_no_entity(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    for days_ago in range(0, 900, 9):
+        when = (datetime(2026, 11, 20, 12, tzinfo=UTC) - timedelta(days=days_ago)).isoformat()
+        await call(hass, "log_bid", {"bidder": "Maya", "response": "toward", "when": when})
+        await call(hass, "log_check_in", {"partner": "Jordan", "rating": 4, "when": when})
+    await call(hass, "log_repair", {"initiator": "Jordan", "when": "2026-11-01T12:00:00"})
+    states = {s.entity_id: (s.state, dict(s.attributes)) for s in hass.states.async_all()}
+
+    hass.config_entries.async_update_entry(mock_config_entry, options={"keep_years": 1})
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    journal = mock_config_entry.runtime_data.journal
+    assert 60 < len(journal.events) < 100
+    assert {s.entity_id: (s.state, dict(s.attributes)) for s in hass.states.async_all()} == states
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    assert len(hass_storage[KEY]["data"]["rolled"]) > 50

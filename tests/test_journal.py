@@ -219,12 +219,12 @@ def test_undo_removes_the_newest_and_the_rupture_it_opened() -> None:
     assert compute(j, TODAY, 3).last_check_in is None
 
 
-def random_journal(seed: int, count: int, tz: ZoneInfo = BERLIN) -> Journal:
-    """Log `count` random events in random order, as a couple might."""
+def random_journal(seed: int, count: int, tz: ZoneInfo = BERLIN, span: float = 40) -> Journal:
+    """Log `count` random events over `span` days, in random order, as a couple might."""
     rng = random.Random(seed)
     j = Journal(tz)
     for _ in range(count):
-        when = at(rng.uniform(0, 40))
+        when = at(rng.uniform(0, span))
         match rng.randrange(4):
             case 0:
                 j.log_check_in(
@@ -337,6 +337,8 @@ def test_sessions_and_prompt_history_round_trip() -> None:
         {"events": [], "sessions": ["1 2 complete c"]},
         {"events": [], "prompts": {"x": "not a date"}},
         {"events": [], "prompts": ["x"]},
+        {"events": [], "rolled": {"2020-01-01": "bids:a=many"}},
+        {"events": [], "rolled": {"not a day": "bids:a=1"}},
     ],
 )
 def test_unreadable_sessions_or_prompts_are_errors(data: dict) -> None:
@@ -351,3 +353,35 @@ def test_an_appreciation_needs_words() -> None:
     (event,) = j.log_appreciation(None, " the tea ", at=NOW, now=NOW)
     assert (event.kind, event.partner, event.text) == (EventKind.APPRECIATION, None, "the tea")
     assert j.day(TODAY)["appreciations", "-"] == 1
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_rolling_up_old_events_keeps_every_insight(seed: int) -> None:
+    j = random_journal(seed, 600, span=1100)  # three years
+    days = [TODAY - timedelta(days=back) for back in (0, 3, 10, 200, 500, 900)]
+    before = [compute(j, day, 3) for day in days]
+    events = len(j.events)
+    moved = j.roll_up(TODAY - timedelta(days=365))
+    assert moved > 300
+    assert len(j.events) == events - moved
+    assert [compute(j, day, 3) for day in days] == before
+    # The day totals survive a save and a load, and a time zone rebuild keeps them.
+    back = decode_journal(encode_journal(j), BERLIN)
+    assert [compute(back, day, 3) for day in days] == before
+    # Logging and undo keep working after a roll-up.
+    back.log_repair("a", at=NOW, now=NOW)
+    back.undo_last()
+    assert compute(back, TODAY, 3) == before[0]
+
+
+def test_roll_up_keeps_what_the_trackers_need() -> None:
+    j = journal()
+    j.log_check_in("a", 4, at=at(800), now=NOW)
+    j.log_repair("b", at=at(700), now=NOW)
+    j.log_rupture("a", at=at(600), now=NOW)
+    j.log_bid("a", "toward", at=at(650), now=NOW)
+    before = compute(j, TODAY, 3)
+    assert j.roll_up(TODAY - timedelta(days=365)) == 0  # all are needed
+    assert compute(j, TODAY, 3) == before
+    assert before.days_since_repair == 700
+    assert before.open_ruptures == 1

@@ -18,14 +18,19 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.reconnect.const import DOMAIN
 from homeassistant.components import conversation
+from homeassistant.components.recorder import history
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, Unauthorized
+from homeassistant.exceptions import HomeAssistantError, Unauthorized, UnknownUser
 from homeassistant.helpers import intent
+from homeassistant.util import dt as dt_util
 
 from .conftest import call
 
@@ -239,3 +244,43 @@ async def test_any_intent_slot_gets_a_spoken_answer_or_a_clean_refusal(
         assert changed == speech.startswith(("Noted", "Thank you")), speech
 
     await hass.async_add_executor_job(check)
+
+
+async def test_the_recorder_keeps_no_personal_attributes(
+    recorder_mock: Any, hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    start = dt_util.utcnow() - timedelta(minutes=1)
+    await seed(hass)
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 2})
+    await async_wait_recording_done(hass)
+
+    entity_ids = [s.entity_id for s in hass.states.async_all() if ".maya_jordan" in s.entity_id]
+    recorded = await hass.async_add_executor_job(
+        lambda: history.get_significant_states(
+            hass, start, None, entity_ids, significant_changes_only=False
+        )
+    )
+    ours = {k: v for k, v in recorded.items() if ".maya_jordan" in k}
+    assert "event.maya_jordan_activity" in ours
+    attributes = repr([dict(s.attributes) for states in ours.values() for s in states])
+    for private in (*SECRETS, "'partner'", "nightly_14d", "'pursuer'", "'partners'", "started_by"):
+        assert private not in attributes
+    # The states themselves are numbers and kinds, which history is for.
+    assert ours["sensor.maya_jordan_open_ruptures"][-1].state == "1"
+
+
+async def test_export_from_an_automation_and_an_unknown_user(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await seed(hass)
+    # Automations and scripts act with no user: allowed, as for HA's admin actions.
+    exported = await call(hass, "export", return_response=True)
+    assert len(exported["events"]) == 3
+    with pytest.raises(UnknownUser):
+        await hass.services.async_call(
+            DOMAIN, "export", {}, blocking=True, return_response=True,
+            context=Context(user_id="no-such-user"),
+        )  # fmt: skip

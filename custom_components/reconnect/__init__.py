@@ -13,6 +13,7 @@ from .card import async_register_card
 from .const import DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .intents import async_register_intents
+from .issues import async_report_corrupt_journal
 from .reminders import Reminders
 from .services import async_setup_services
 from .store import (
@@ -48,7 +49,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
     """Load one couple's journal and add its entities."""
     store = ReconnectStore(hass, entry.entry_id)
     try:
-        journal = decode_journal(await store.async_load(), dt_util.get_default_time_zone())
+        stored = await store.async_load()
+        if stored is None:
+            # A new couple, or HA moved an unreadable file aside: say where it is.
+            await async_report_corrupt_journal(hass, store.key, entry.title)
+        journal = decode_journal(stored, dt_util.get_default_time_zone())
     except StorageVersionError as err:
         # Refuse to run rather than overwrite a newer file: a downgrade loses nothing.
         raise ConfigEntryError(
@@ -62,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
         ) from err
 
     coordinator = ReconnectCoordinator(hass, entry, store, journal)
+    coordinator.async_roll_up()
     await coordinator.async_config_entry_first_refresh()
     coordinator.async_start()
     entry.runtime_data = coordinator

@@ -70,6 +70,7 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
     """A yes/no insight."""
 
     entity_description: ReconnectBinarySensorEntityDescription
+    _unrecorded_attributes = frozenset({"message", "heuristic"})
 
     @property
     def is_on(self) -> bool:

@@ -31,6 +31,7 @@ from .const import (
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
     CONF_DELIVERY,
+    CONF_KEEP_YEARS,
     CONF_NOTIFY_A,
     CONF_NOTIFY_B,
     CONF_PARTNER_A,
@@ -45,6 +46,7 @@ from .const import (
     CONF_SATELLITES_B,
     DEFAULT_AUTO_RUPTURE,
     DEFAULT_CHECK_IN_TIME,
+    DEFAULT_KEEP_YEARS,
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
     DEFAULT_REPAIR_REMINDER_DAYS,
@@ -198,6 +200,7 @@ class ReconnectOptionsFlow(OptionsFlow):
                     data={
                         **user_input,
                         CONF_REPAIR_REMINDER_DAYS: int(user_input[CONF_REPAIR_REMINDER_DAYS]),
+                        CONF_KEEP_YEARS: int(user_input.get(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS)),
                         CONF_ADVANCED: advanced,
                     }
                 )
@@ -223,6 +226,11 @@ class ReconnectOptionsFlow(OptionsFlow):
                 vol.Required(
                     CONF_AUTO_RUPTURE, default=current.get(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE)
                 ): BooleanSelector(),
+                vol.Required(
+                    CONF_KEEP_YEARS, default=current.get(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS)
+                ): NumberSelector(
+                    NumberSelectorConfig(min=0, max=50, step=1, mode=NumberSelectorMode.BOX)
+                ),
                 vol.Optional(
                     CONF_SATELLITES_A, default=current.get(CONF_SATELLITES_A, [])
                 ): SATELLITES,

@@ -43,3 +43,6 @@ CONF_PERSISTENT: Final = "persistent_notification"
 CONF_ANNOUNCE: Final = "announce_satellites"
 # Heuristic thresholds (options, "advanced" section); names match cycle.Thresholds.
 CONF_ADVANCED: Final = "advanced"
+# Keep raw events this many years (0: forever); older ones become day totals.
+CONF_KEEP_YEARS: Final = "keep_years"
+DEFAULT_KEEP_YEARS: Final = 0

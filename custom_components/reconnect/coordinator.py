@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -17,10 +17,12 @@ from homeassistant.util import dt as dt_util
 from .const import (
     CONF_ADVANCED,
     CONF_AUTO_RUPTURE,
+    CONF_KEEP_YEARS,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
     CONF_REPAIR_REMINDER_DAYS,
     DEFAULT_AUTO_RUPTURE,
+    DEFAULT_KEEP_YEARS,
     DEFAULT_REPAIR_REMINDER_DAYS,
     LOGGER,
     SAVE_DELAY_SECONDS,
@@ -120,7 +122,21 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         )
 
     @callback
+    def async_roll_up(self) -> int:
+        """Turn raw events older than the kept years into day totals; return how many."""
+        years = int(self.option(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS))
+        if not years:
+            return 0
+        cutoff = dt_util.now().date() - timedelta(days=round(365.25 * years))
+        moved = self.journal.roll_up(cutoff)
+        if moved:
+            LOGGER.debug("Rolled %s events into day totals", moved)
+            self.save_soon()
+        return moved
+
+    @callback
     def _async_midnight(self, _now: datetime) -> None:
+        self.async_roll_up()
         self.async_push()
 
     @callback

@@ -40,6 +40,9 @@ async def async_setup_entry(
 class ReconnectActivity(ReconnectEntity, EventEntity):
     """Fires when something is logged, a check-in starts or ends, or a reminder goes out."""
 
+    # Who did what, moment by moment, is personal: automations see it, history does not.
+    _unrecorded_attributes = frozenset({"partner", "started_by", "response", "reason", "cycle"})
+
     def __init__(
         self, coordinator: ReconnectCoordinator, description: EventEntityDescription
     ) -> None:

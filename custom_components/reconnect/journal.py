@@ -57,6 +57,22 @@ class JournalError(ValueError):
         self.placeholders = placeholders
 
 
+def _totals_of(event: Event) -> Counter[tuple[str, str]]:
+    """Return what one event adds to its day's totals."""
+    p = event.partner or "-"
+    match event.kind:
+        case EventKind.CHECK_IN:
+            return Counter({("check_ins", p): 1, ("rating_sum", p): event.rating or 0})
+        case EventKind.BID:
+            return Counter({("bids", p): 1, (str(event.response), p): 1})
+        case EventKind.RUPTURE:
+            return Counter({("ruptures", p): 1})
+        case EventKind.REPAIR:
+            return Counter({("repairs", p): 1})
+        case _:
+            return Counter({("appreciations", p): 1})
+
+
 def other(partner: str) -> str:
     """Return the other partner's key."""
     return "b" if partner == "a" else "a"
@@ -149,9 +165,14 @@ class Journal:
         *,
         sessions: Iterable[Session] = (),
         prompts_used: dict[str, date] | None = None,
+        rolled: dict[date, Counter[tuple[str, str]]] | None = None,
     ) -> None:
         """Load events (in any order) and build the aggregates once."""
         self._tz = tz
+        # Day totals of events rolled up out of the raw journal (see roll_up).
+        self.rolled: dict[date, Counter[tuple[str, str]]] = {
+            day: Counter(totals) for day, totals in (rolled or {}).items()
+        }
         self.sessions: list[Session] = list(sessions)
         # When each nightly prompt was last asked, so prompts rotate.
         self.prompts_used: dict[str, date] = dict(prompts_used or {})
@@ -297,8 +318,39 @@ class Journal:
         self._after_change(removed, appended=False)
         return removed
 
+    def roll_up(self, before: date) -> int:
+        """Keep only day totals for events of local days before `before`; return how many.
+
+        Insights read day totals, so they stay the same. Events the running
+        trackers may need again (the last repair and all after it, the last
+        check-in) always stay raw.
+        """
+        keep_from: tuple[datetime, int] | None = None
+        for event in reversed(self._events):
+            if event.kind is EventKind.REPAIR:
+                keep_from = event.sort_key()
+                break
+        last_check_in = next(
+            (e for e in reversed(self._events) if e.kind is EventKind.CHECK_IN), None
+        )
+        kept: list[Event] = []
+        moved = 0
+        for event in self._events:
+            day = self.local_date(event.at)
+            protected = event is last_check_in or (
+                keep_from is not None and event.sort_key() >= keep_from
+            )
+            if day < before and not protected:
+                self.rolled.setdefault(day, Counter()).update(_totals_of(event))
+                moved += 1
+            else:
+                kept.append(event)
+        self._events = kept
+        return moved
+
     def forget(self) -> None:
         """Wipe everything the couple logged (ids keep counting, so none is reused)."""
+        self.rolled.clear()
         self._events.clear()
         self.sessions.clear()
         self.prompts_used.clear()
@@ -342,20 +394,8 @@ class Journal:
         """Add (or, with sign -1, subtract) one event from its day's totals."""
         day = self.local_date(event.at)
         totals = self._days.setdefault(day, Counter())
-        p = event.partner or "-"
-        match event.kind:
-            case EventKind.CHECK_IN:
-                totals["check_ins", p] += sign
-                totals["rating_sum", p] += sign * (event.rating or 0)
-            case EventKind.BID:
-                totals["bids", p] += sign
-                totals[str(event.response), p] += sign
-            case EventKind.RUPTURE:
-                totals["ruptures", p] += sign
-            case EventKind.REPAIR:
-                totals["repairs", p] += sign
-            case EventKind.APPRECIATION:
-                totals["appreciations", p] += sign
+        for key, value in _totals_of(event).items():
+            totals[key] += sign * value
         # Drop zeroed keys so an emptied day really is empty.
         for key in [k for k, v in totals.items() if not v]:
             del totals[key]
@@ -436,7 +476,9 @@ class Journal:
         return totals is not None and any(totals["check_ins", p] for p in PARTNERS)
 
     def _rebuild(self) -> None:
-        self._days: dict[date, Counter[tuple[str, str]]] = {}
+        self._days: dict[date, Counter[tuple[str, str]]] = {
+            day: Counter(totals) for day, totals in self.rolled.items()
+        }
         for event in self._events:
             self._count(event, +1)
         for session in self.sessions:

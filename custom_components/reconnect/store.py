@@ -9,11 +9,14 @@ An automatically opened rupture is written with the kind "rupture!".
 
 A session row is "<start seconds> <end seconds> <complete|partial>".
 Version 1 is the readable one-object-per-event layout; it is migrated on load.
-Minor version 2 added sessions, prompts and reminder state; older files have none.
+Minor version 2 added sessions, prompts, reminder state and "rolled" (day totals
+of events older than the kept years: {"YYYY-MM-DD": "field:partner=count ..."});
+older files have none.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -118,6 +121,23 @@ def decode_session(row: str) -> Session:
         raise StorageFormatError(f"unreadable session row: {err}") from err
 
 
+def encode_totals(totals: Counter[tuple[str, str]]) -> str:
+    """Write one day's totals as "field:partner=count ..."."""
+    return " ".join(
+        f"{field}:{partner}={count}" for (field, partner), count in sorted(totals.items())
+    )
+
+
+def decode_totals(row: str) -> Counter[tuple[str, str]]:
+    """Read one day's totals back."""
+    totals: Counter[tuple[str, str]] = Counter()
+    for item in row.split():
+        key, count = item.rsplit("=", 1)
+        field, partner = key.rsplit(":", 1)
+        totals[field, partner] = int(count)
+    return totals
+
+
 def _partner_field(value: str) -> str:
     if value not in PARTNERS:
         raise ValueError(f"not a partner: {value[:10]!r}")
@@ -131,6 +151,7 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
         "events": [encode_event(e) for e in journal.events],
         "sessions": [encode_session(s) for s in journal.sessions],
         "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
+        "rolled": {day.isoformat(): encode_totals(t) for day, t in sorted(journal.rolled.items())},
         "reminders": {
             "last_sent": journal.last_reminder.isoformat() if journal.last_reminder else None,
             "snoozed_until": journal.snoozed_until.isoformat() if journal.snoozed_until else None,
@@ -152,12 +173,20 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo) -> Journal:
         )
     except (AttributeError, TypeError, ValueError) as err:
         raise StorageFormatError(f"unreadable prompt or reminder state: {err}") from err
+    try:
+        rolled = {
+            date.fromisoformat(day): decode_totals(row)
+            for day, row in data.get("rolled", {}).items()
+        }
+    except (AttributeError, TypeError, ValueError) as err:
+        raise StorageFormatError(f"unreadable day totals: {err}") from err
     journal = Journal(
         tz,
         events,
         next_id=int(data.get("next_id", 1)),
         sessions=[decode_session(row) for row in data.get("sessions", [])],
         prompts_used=prompts,
+        rolled=rolled,
     )
     journal.last_reminder, journal.snoozed_until = last_sent, snoozed
     return journal
