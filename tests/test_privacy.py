@@ -18,19 +18,14 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.components.recorder.common import (
-    async_wait_recording_done,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.reconnect.const import DOMAIN
 from homeassistant.components import conversation
-from homeassistant.components.recorder import history
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, Unauthorized, UnknownUser
+from homeassistant.exceptions import HomeAssistantError, Unauthorized
 from homeassistant.helpers import intent
-from homeassistant.util import dt as dt_util
 
 from .conftest import call
 
@@ -146,13 +141,17 @@ async def test_a_thousand_concurrent_calls_count_exactly(
             {"bidder": {"value": ("Maya", "Jordan")[n % 2]}, "response": {"value": "toward"}},
         )  # fmt: skip
 
-    jobs = []
-    for n in range(1000):
-        jobs.append(action(n) if n % 2 else spoken(n))
-        if n % 100 == 0:
-            frozen.tick(timedelta(minutes=1))
-            async_fire_time_changed(hass)
-    await asyncio.gather(*jobs)
+    tasks: list[asyncio.Task[None]] = []
+    for batch in range(10):
+        tasks += [
+            hass.async_create_task(action(n) if n % 2 else spoken(n))
+            for n in range(batch * 100, (batch + 1) * 100)
+        ]
+        # Let some of them run, then move the clock while others are in flight.
+        await asyncio.sleep(0)
+        frozen.tick(timedelta(hours=1))
+        async_fire_time_changed(hass)
+    await asyncio.gather(*tasks)
     await hass.async_block_till_done()
     journal = init_integration.runtime_data.journal
     assert len(journal.events) == 1000
@@ -179,7 +178,13 @@ ACTIONS = {
     "log_rupture": ["partner", "note", "when"],
     "log_repair": ["initiator", "note", "when"],
     "snooze_reminders": ["days"],
+    "undo_last": [],
+    "get_summary": [],
+    "start_check_in": ["satellite"],
+    "export": [],
+    "forget": ["confirm"],
 }
+RESPONDS = {"get_summary", "export"}
 
 
 def payloads(fields: list[str]) -> st.SearchStrategy[dict[str, Any]]:
@@ -200,8 +205,11 @@ async def test_any_input_succeeds_or_fails_cleanly_and_changes_nothing(
     def check(data: dict[str, Any]) -> None:
         before = (list(journal.events), journal.snoozed_until)
         error: HomeAssistantError | None = None
+        response = service in RESPONDS or None
         try:
-            asyncio.run_coroutine_threadsafe(call(hass, service, data), hass.loop).result(10)
+            asyncio.run_coroutine_threadsafe(
+                call(hass, service, data, return_response=response), hass.loop
+            ).result(10)
         except HomeAssistantError as err:
             error = err
         if error is None:
@@ -213,17 +221,30 @@ async def test_any_input_succeeds_or_fails_cleanly_and_changes_nothing(
         results["refused"] += 1
 
     await hass.async_add_executor_job(check)
+    # Random input must have been refused at least once (extra keys always are).
     assert results["refused"] > 0
 
 
-@pytest.mark.parametrize(
-    "intent_type",
-    ["ReconnectLogBid", "ReconnectLogRepair", "ReconnectLogRupture", "ReconnectCheckInAnswer"],
-)
+# What a reply starts with when the intent changed the journal.
+CHANGES = {
+    "ReconnectLogBid": ("Noted",),
+    "ReconnectLogRepair": ("Noted",),
+    "ReconnectLogRupture": ("Noted",),
+    "ReconnectCheckInAnswer": ("Thank you",),
+    "ReconnectUndo": ("Removed",),
+    "ReconnectStartCheckIn": (),
+    "ReconnectStatus": (),
+    "ReconnectCheckInSkip": (),
+    "ReconnectCheckInStop": (),
+}
+
+
+@pytest.mark.parametrize("intent_type", CHANGES)
 async def test_any_intent_slot_gets_a_spoken_answer_or_a_clean_refusal(
     hass: HomeAssistant, init_integration: MockConfigEntry, intent_type: str
 ) -> None:
     journal = init_integration.runtime_data.journal
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})  # something to undo
     slot_names = ["bidder", "response", "partner", "initiator", "rating", "appreciation", "couple"]
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
@@ -241,46 +262,6 @@ async def test_any_intent_slot_gets_a_spoken_answer_or_a_clean_refusal(
         speech = response.speech["plain"]["speech"]
         assert speech
         changed = list(journal.events) != before
-        assert changed == speech.startswith(("Noted", "Thank you")), speech
+        assert changed == (bool(CHANGES[intent_type]) and speech.startswith(CHANGES[intent_type]))
 
     await hass.async_add_executor_job(check)
-
-
-async def test_the_recorder_keeps_no_personal_attributes(
-    recorder_mock: Any, hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    start = dt_util.utcnow() - timedelta(minutes=1)
-    await seed(hass)
-    await call(hass, "log_check_in", {"partner": "Maya", "rating": 2})
-    await async_wait_recording_done(hass)
-
-    entity_ids = [s.entity_id for s in hass.states.async_all() if ".maya_jordan" in s.entity_id]
-    recorded = await hass.async_add_executor_job(
-        lambda: history.get_significant_states(
-            hass, start, None, entity_ids, significant_changes_only=False
-        )
-    )
-    ours = {k: v for k, v in recorded.items() if ".maya_jordan" in k}
-    assert "event.maya_jordan_activity" in ours
-    attributes = repr([dict(s.attributes) for states in ours.values() for s in states])
-    for private in (*SECRETS, "'partner'", "nightly_14d", "'pursuer'", "'partners'", "started_by"):
-        assert private not in attributes
-    # The states themselves are numbers and kinds, which history is for.
-    assert ours["sensor.maya_jordan_open_ruptures"][-1].state == "1"
-
-
-async def test_export_from_an_automation_and_an_unknown_user(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
-    await seed(hass)
-    # Automations and scripts act with no user: allowed, as for HA's admin actions.
-    exported = await call(hass, "export", return_response=True)
-    assert len(exported["events"]) == 3
-    with pytest.raises(UnknownUser):
-        await hass.services.async_call(
-            DOMAIN, "export", {}, blocking=True, return_response=True,
-            context=Context(user_id="no-such-user"),
-        )  # fmt: skip

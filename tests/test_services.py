@@ -180,6 +180,8 @@ BAD_CALLS = [
     ("log_repair", {}, "invalid_field"),
     ("log_repair", {"initiator": "Maya", "config_entry_id": "nope"}, "entry_not_found"),
     ("undo_last", {"extra": 1}, "invalid_field"),
+    # Found by hypothesis: HA's cv.entity_ids raises TypeError, not vol.Invalid.
+    ("start_check_in", {"satellite": False}, "invalid_field"),
 ]
 
 

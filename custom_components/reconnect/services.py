@@ -102,8 +102,10 @@ def _action(name: str) -> Callable[[Handler], ActionFn]:
             # data when a registered schema fails, and notes are private.
             try:
                 data = SCHEMAS[name](dict(call.data))
-            except vol.Invalid as err:
-                field = ".".join(str(p) for p in err.path) or "data"
+            except (vol.Invalid, TypeError, ValueError) as err:
+                # Some HA validators raise TypeError on odd input (cv.entity_ids(False)).
+                path = err.path if isinstance(err, vol.Invalid) else []
+                field = ".".join(str(p) for p in path) or "data"
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,
                     translation_key="invalid_field",
