@@ -42,16 +42,16 @@ def test_a_whole_dialogue() -> None:
     turn = checkin.start()
     assert turn.ack == [Say("greet")]
     assert turn.ask == [Say("ask_rating", {"partner": "a"})]
-    turn = checkin.answer_rating("four", NOW)
+    turn = checkin.answer_rating("four")
     assert turn.records == [Rating("a", 4)]
     assert turn.ask == [Say("ask_rating_next", {"partner": "b"})]
-    turn = checkin.answer_rating("two", NOW)
+    turn = checkin.answer_rating("two")
     assert turn.ack[-1] == Say("question", {"prompt": "What made you smile?"})
     assert not turn.listen  # the couple talks the question over together
     assert checkin.stage is Stage.APPRECIATION
-    turn = checkin.answer_appreciation(" the tea ", "b", NOW)
+    turn = checkin.answer_appreciation(" the tea ", "b")
     assert turn.records == [Appreciation("b", "the tea")]
-    turn = checkin.skip(NOW)
+    turn = checkin.skip()
     assert turn.finished
     assert checkin.complete
 
@@ -59,16 +59,16 @@ def test_a_whole_dialogue() -> None:
 def test_answers_out_of_turn_are_turned_away_kindly() -> None:
     checkin = CheckIn(prompt="Q?", started_at=NOW)
     checkin.start()
-    turn = checkin.answer_appreciation("the tea", None, NOW)
+    turn = checkin.answer_appreciation("the tea", None)
     assert turn.ack == [Say("not_now")]
     assert turn.ask == [Say("ask_rating", {"partner": "a"})]
     assert not turn.records
-    checkin.skip(NOW)
-    checkin.skip(NOW)
-    turn = checkin.answer_rating("four", NOW)
+    checkin.skip()
+    checkin.skip()
+    turn = checkin.answer_rating("four")
     assert turn.ack == [Say("not_now")]
     assert not turn.records
-    assert checkin.answer_appreciation("   ", "a", NOW).ack == [Say("not_now")]
+    assert checkin.answer_appreciation("   ", "a").ack == [Say("not_now")]
     assert checkin.resume().ask[0] == Say("question", {"prompt": "Q?"})
     assert not checkin.complete  # nobody rated
 
@@ -76,7 +76,7 @@ def test_answers_out_of_turn_are_turned_away_kindly() -> None:
 def test_stopping_early_is_partial() -> None:
     checkin = CheckIn(prompt="Q?", started_at=NOW)
     checkin.start()
-    checkin.answer_rating("5", NOW)
+    checkin.answer_rating("5")
     assert checkin.stop().finished
     assert not checkin.complete
 

@@ -111,7 +111,6 @@ class CheckIn:
     index: int = 0
     rated: dict[str, int] = field(default_factory=dict)
     appreciations: int = 0
-    last_turn_at: datetime | None = None
 
     @property
     def asking(self) -> str:
@@ -131,9 +130,8 @@ class CheckIn:
         """Repeat where we are, when someone starts the check-in again."""
         return Turn(ack=[Say("resume")], ask=self._current_ask())
 
-    def answer_rating(self, text: str, now: datetime) -> Turn:
+    def answer_rating(self, text: str) -> Turn:
         """Take a spoken rating; out of range gets a kind re-ask and records nothing."""
-        self.last_turn_at = now
         if self.stage is not Stage.RATING:
             return Turn(ack=[Say("not_now")], ask=self._current_ask())
         rating = parse_rating(text)
@@ -145,9 +143,8 @@ class CheckIn:
             Say("thanks_rating", {"partner": partner, "rating": rating}), [Rating(partner, rating)]
         )
 
-    def answer_appreciation(self, text: str, speaker: str | None, now: datetime) -> Turn:
+    def answer_appreciation(self, text: str, speaker: str | None) -> Turn:
         """Take an appreciation and invite another, or "done"."""
-        self.last_turn_at = now
         text = text.strip()
         if self.stage is not Stage.APPRECIATION or not text:
             return Turn(ack=[Say("not_now")], ask=self._current_ask())
@@ -158,9 +155,8 @@ class CheckIn:
             records=[Appreciation(speaker, text)],
         )
 
-    def skip(self, now: datetime) -> Turn:
+    def skip(self) -> Turn:
         """Skip the current step: a rating is left out, "done" closes the appreciations."""
-        self.last_turn_at = now
         if self.stage is Stage.RATING:
             return self._advance(Say("skipped"), [])
         self.stage = Stage.DONE

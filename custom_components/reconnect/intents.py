@@ -7,12 +7,11 @@ from typing import Any
 import voluptuous as vol
 
 from homeassistant.helpers import config_validation as cv, intent
-from homeassistant.util import dt as dt_util
 
 from .checkin import CheckIn, Say
 from .coordinator import ReconnectCoordinator
 from .journal import EventKind, JournalError, Response, other
-from .voice import _SPEAKER_WORDS, Voice, named_partners
+from .voice import SPEAKER_WORDS, Voice, named_partners
 
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
 
@@ -63,7 +62,7 @@ class ReconnectIntentHandler(intent.IntentHandler):
         """Resolve a name, or "me"/"I" to the speaker; None when the speaker is unknown."""
         if value is None:
             return None
-        if str(value).strip().casefold() in _SPEAKER_WORDS:
+        if str(value).strip().casefold() in SPEAKER_WORDS:
             return self.voice.speaker(coordinator, intent_obj.context, intent_obj.device_id)
         return coordinator.couple.resolve(str(value))
 
@@ -114,18 +113,17 @@ class CheckInAnswer(ReconnectIntentHandler):
         self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Pass the answer to the dialogue."""
-        now = dt_util.utcnow()
         if "appreciation" in values:
             speaker = self.voice.speaker(coordinator, intent_obj.context, intent_obj.device_id)
             text = str(values["appreciation"])
 
             def step(checkin: CheckIn) -> Any:
-                return checkin.answer_appreciation(text, speaker, now)
+                return checkin.answer_appreciation(text, speaker)
         else:
             rating = str(values.get("rating", ""))
 
             def step(checkin: CheckIn) -> Any:
-                return checkin.answer_rating(rating, now)
+                return checkin.answer_rating(rating)
 
         return await self.voice.async_check_in_step(coordinator, step, intent_obj)
 
@@ -143,8 +141,7 @@ class CheckInSkip(ReconnectIntentHandler):
         self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Skip."""
-        now = dt_util.utcnow()
-        return await self.voice.async_check_in_step(coordinator, lambda c: c.skip(now), intent_obj)
+        return await self.voice.async_check_in_step(coordinator, lambda c: c.skip(), intent_obj)
 
 
 class CheckInStop(ReconnectIntentHandler):

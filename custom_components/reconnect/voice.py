@@ -54,7 +54,7 @@ NAME_ROLES = ("bidder", "responder", "partner", "initiator")
 _TEMPLATE_CHARS = re.compile(r"[()\[\]{}<>|]")
 _NUMBER_ALTERNATIVES = "(" + "|".join([*map(str, range(11)), "zero", "one", "two", "three",
     "four", "five", "six", "seven", "eight", "nine", "ten"]) + ")"  # fmt: skip
-_SPEAKER_WORDS = {"i", "me", "my", "myself", "mine"}
+SPEAKER_WORDS = {"i", "me", "my", "myself", "mine"}
 
 type TriggerCallback = Callable[[conversation.ConversationInput, Any], Awaitable[str | None]]
 
@@ -194,6 +194,20 @@ class CoupleVoice:
             self.cancel_timeout = None
 
 
+def _record_session(
+    coordinator: ReconnectCoordinator, state: CoupleVoice, checkin: CheckIn, *, complete: bool
+) -> None:
+    """Keep a check-in in the journal as complete or partial."""
+    coordinator.journal.record_session(
+        Session(
+            started_at=checkin.started_at,
+            ended_at=dt_util.utcnow(),
+            complete=complete,
+            started_by=state.started_by,
+        )
+    )
+
+
 class Voice:
     """Reconnect's voice skill, shared by every couple."""
 
@@ -299,15 +313,7 @@ class Voice:
         if state is not None:
             state.clear_listeners()
             if state.checkin is not None:
-                checkin = state.checkin
-                coordinator.journal.record_session(
-                    Session(
-                        started_at=checkin.started_at,
-                        ended_at=dt_util.utcnow(),
-                        complete=False,
-                        started_by=state.started_by,
-                    )
-                )
+                _record_session(coordinator, state, state.checkin, complete=False)
         self.async_update_triggers()
 
     @callback
@@ -607,16 +613,9 @@ class Voice:
     async def _async_finish(self, coordinator: ReconnectCoordinator, checkin: CheckIn) -> list[Say]:
         """Close the check-in: keep it as complete or partial, and say a warm goodbye."""
         state = self.state_of(coordinator)
+        _record_session(coordinator, state, checkin, complete=checkin.complete)
         state.checkin = None
         state.clear_listeners()
-        coordinator.journal.record_session(
-            Session(
-                started_at=checkin.started_at,
-                ended_at=dt_util.utcnow(),
-                complete=checkin.complete,
-                started_by=state.started_by,
-            )
-        )
         await coordinator.async_save_now()
         coordinator.async_fire_activity("check_in_completed", {"complete": checkin.complete})
         coordinator.async_push()
