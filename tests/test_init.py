@@ -176,6 +176,55 @@ async def test_storage_from_version_1_is_migrated_without_loss(
     assert new["id"] == 4
 
 
+async def test_storage_minor_version_2_gains_its_aggregates_without_loss(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    # Written by Reconnect before the saved aggregates (minor version 3).
+    rows = [
+        "1 1795150000 check_in a 4 the walk",
+        "2 1795160000 bid b against",
+        "3 1795160000 rupture! b -",
+        "4 1795170000 repair a - we talked",
+    ]
+    old = {
+        "next_id": 5,
+        "events": rows,
+        "sessions": ["1795149000 1795150500 complete a"],
+        "prompts": {"appreciate_small": "2026-11-19"},
+        "rolled": {"2020-01-01": "bids:a=3 toward:a=2"},
+        "reminders": {"last_sent": "2026-11-18", "snoozed_until": None},
+    }
+    hass_storage[KEY] = {"version": 2, "minor_version": 2, "key": KEY, "data": deepcopy(old)}
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.maya_jordan_days_since_last_repair").state == "0"
+    assert hass.states.get("sensor.maya_jordan_check_in_streak").state == "1"
+
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)  # flushes
+    saved = hass_storage[KEY]
+    assert (saved["version"], saved["minor_version"]) == (2, 3)
+    data = saved["data"]
+    assert data["events"][:4] == rows  # every old row, byte for byte
+    assert data["events"][4].startswith("5 ")
+    for key in ("sessions", "prompts", "rolled"):
+        assert data[key] == old[key]
+    assert data["aggregates"]["events"] == 5
+    assert data["aggregates"]["days"]["2020-01-01"] == "bids:a=3 toward:a=2"
+
+    # Loaded again, from the aggregates this time: the same states.
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    journal = mock_config_entry.runtime_data.journal
+    assert any(isinstance(row, str) for row in journal.events.stored())
+    assert hass.states.get("sensor.maya_jordan_days_since_last_repair").state == "0"
+    assert hass.states.get("sensor.maya_jordan_maya_bids_made_7_days").state == "1"
+
+
 async def test_a_newer_storage_version_refuses_setup_and_leaves_the_file(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:

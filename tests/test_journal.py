@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 import random
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -385,3 +387,86 @@ def test_roll_up_keeps_what_the_trackers_need() -> None:
     assert compute(j, TODAY, 3) == before
     assert before.days_since_repair == 700
     assert before.open_ruptures == 1
+
+
+def _days(back: tuple[int, ...] = (0, 1, 3, 8, 20, 39)) -> list[date]:
+    return [TODAY - timedelta(days=b) for b in back]
+
+
+def _same_change(j: Journal) -> None:
+    """Backdate a bid, undo twice, then check in tonight (auto-rupture on)."""
+    j.log_bid("a", "against", at=at(5), now=NOW, auto_rupture=True)
+    j.undo_last()
+    j.undo_last()
+    j.log_check_in("b", 2, at=NOW, now=NOW, auto_rupture=True)
+    j.log_bid("b", "toward", at=at(2), now=NOW)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_load_from_saved_aggregates_equals_a_full_read(seed: int) -> None:
+    data = encode_journal(random_journal(seed, 150))
+    fast = decode_journal(data, BERLIN)
+    full = decode_journal(data, BERLIN, full=True)
+    # The fast load read no row: every event is still its stored string.
+    assert all(isinstance(row, str) for row in fast.events.stored())
+    assert [compute(fast, d, 3) for d in _days()] == [compute(full, d, 3) for d in _days()]
+    for j in (fast, full):
+        _same_change(j)
+    assert [compute(fast, d, 3) for d in _days()] == [compute(full, d, 3) for d in _days()]
+    assert fast.events == full.events
+    assert encode_journal(fast) == encode_journal(full)
+    # Saved again and loaded fast, nothing moved.
+    again = decode_journal(encode_journal(fast), BERLIN)
+    assert [compute(again, d, 3) for d in _days()] == [compute(full, d, 3) for d in _days()]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda d: d["aggregates"].update(time_zone="America/New_York"),
+        lambda d: d["events"].pop(),  # a row removed by hand: counts no longer match
+        lambda d: d["aggregates"].update(trackers="garbage"),
+        lambda d: d["aggregates"]["days"].update({"2026-11-20": 5}),
+        lambda d: d.update(aggregates=["not", "a", "dict"]),
+        lambda d: d.pop("aggregates"),  # written by minor version 2
+    ],
+)
+def test_aggregates_that_do_not_fit_are_rebuilt(spoil: Any) -> None:
+    j = random_journal(3, 150)
+    data = encode_journal(j)
+    spoil(data)
+    loaded = decode_journal(data, BERLIN)
+    truth = Journal(BERLIN, [decode_event(row) for row in data["events"]], next_id=j.next_id)
+    assert [compute(loaded, d, 3) for d in _days()] == [compute(truth, d, 3) for d in _days()]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_windows_equal_a_plain_sum_whatever_changes(seed: int) -> None:
+    rng = random.Random(seed)
+    j = random_journal(seed, 60)
+    for _ in range(200):
+        day = TODAY - timedelta(days=rng.randint(0, 40))
+        size = rng.choice([1, 7, 28, 30])
+        plain: Counter[tuple[str, str]] = Counter()
+        for back in range(size):
+            plain.update(j.day(day - timedelta(days=back)))
+        assert +j.window(day, size) == +plain
+        if rng.random() < 0.3:
+            j.log_bid(rng.choice("ab"), "toward", at=at(rng.uniform(0, 40)), now=NOW)
+        if rng.random() < 0.1:
+            j.undo_last()
+
+
+def test_undo_reads_only_the_rows_it_needs() -> None:
+    j = journal()
+    for back in range(50):
+        j.log_bid("a", "toward", at=at(back + 1), now=NOW)
+    j.log_bid("b", "against", at=at(0), now=NOW, auto_rupture=True)
+    loaded = decode_journal(encode_journal(j), BERLIN)
+    removed = loaded.undo_last()
+    assert [(e.kind, e.auto) for e in removed] == [
+        (EventKind.RUPTURE, True),
+        (EventKind.BID, False),
+    ]
+    assert sum(not isinstance(row, str) for row in loaded.events.stored()) == 0
+    assert loaded.open_ruptures == 0

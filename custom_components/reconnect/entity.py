@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -14,6 +17,7 @@ class ReconnectEntity(CoordinatorEntity[ReconnectCoordinator]):
     """An entity of a couple, optionally about one partner."""
 
     _attr_has_entity_name = True
+    _shown: tuple[Any, ...] | None = None
 
     def __init__(
         self,
@@ -36,3 +40,16 @@ class ReconnectEntity(CoordinatorEntity[ReconnectCoordinator]):
             name=entry.title,
             entry_type=DeviceEntryType.SERVICE,
         )
+
+    def _showing(self) -> tuple[Any, ...]:
+        """What the entity shows: its value, attributes and availability."""
+        value = getattr(self, "native_value", None), getattr(self, "is_on", None)
+        return value, self.extra_state_attributes, self.available
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when what it shows changed (most logs move a few)."""
+        showing = self._showing()
+        if showing != self._shown:
+            self._shown = showing
+            self.async_write_ha_state()

@@ -7,16 +7,21 @@ config entry, so renaming a partner never touches history.
 Aggregates are kept per local day (in the couple's time zone) and updated on each
 event, so logging stays O(1) however many years of history there are. Insights
 then sum a handful of day buckets instead of rescanning the journal.
+
+Loading is O(days), not O(events): the store saves the aggregates with the
+events (a `Snapshot`), and events stay stored rows (`EventRows`) until something
+reads them, which is usually only the newest few.
 """
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
+from typing import NoReturn, overload
 
 PARTNERS = ("a", "b")
 MAX_TEXT_LENGTH = 500
@@ -37,6 +42,9 @@ class EventKind(StrEnum):
     RUPTURE = "rupture"
     REPAIR = "repair"
     APPRECIATION = "appreciation"
+
+
+RUPTURE_OR_REPAIR = (EventKind.RUPTURE, EventKind.REPAIR)
 
 
 class Response(StrEnum):
@@ -146,6 +154,135 @@ def _check_partner(partner: str | None, *, optional: bool = False) -> str | None
     return partner
 
 
+type Totals = Counter[tuple[str, str]]
+
+
+def _not_stored(row: str) -> NoReturn:
+    raise TypeError("this journal holds no stored rows")
+
+
+class EventRows(Sequence[Event]):
+    """Events in time order, each kept as its stored row until something reads it.
+
+    Ten years of history then load as one list of strings; undo and the trackers
+    read only the rows they need. `head` reads a row's id and kind without
+    decoding the rest.
+    """
+
+    __slots__ = ("_decode", "_head", "_items")
+
+    def __init__(
+        self,
+        items: Iterable[Event | str] = (),
+        decode: Callable[[str], Event] = _not_stored,
+        head: Callable[[str], tuple[int, EventKind]] = _not_stored,
+    ) -> None:
+        """Hold events and rows (rows need `decode` and `head`)."""
+        self._items: list[Event | str] = list(items)
+        self._decode = decode
+        self._head = head
+
+    def __len__(self) -> int:
+        """Count the events."""
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        """Return an event, decoding its row the first time."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._items)))]
+        item = self._items[index]
+        if isinstance(item, str):
+            item = self._items[index] = self._decode(item)
+        return item
+
+    def __eq__(self, other: object) -> bool:
+        """Compare events with another sequence of events."""
+        if isinstance(other, EventRows | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __iter__(self) -> Iterator[Event]:
+        """Read every event, oldest first."""
+        return (self[i] for i in range(len(self._items)))
+
+    def __reversed__(self) -> Iterator[Event]:
+        """Read events newest first (most readers stop after a few)."""
+        return (self[i] for i in range(len(self._items) - 1, -1, -1))
+
+    def id_at(self, index: int) -> int:
+        """Return an event's id without decoding its row."""
+        item = self._items[index]
+        return self._head(item)[0] if isinstance(item, str) else item.id
+
+    def kind_at(self, index: int) -> EventKind:
+        """Return an event's kind without decoding its row."""
+        item = self._items[index]
+        return self._head(item)[1] if isinstance(item, str) else item.kind
+
+    def last_of(self, *kinds: EventKind, before: int | None = None) -> int | None:
+        """Return the position of the newest event of these kinds (before a position)."""
+        start = len(self._items) if before is None else before
+        for index in range(start - 1, -1, -1):
+            if self.kind_at(index) in kinds:
+                return index
+        return None
+
+    def index_of_id(self, ident: int) -> int | None:
+        """Find an event by id, searching from the newest."""
+        for index in range(len(self._items) - 1, -1, -1):
+            if self.id_at(index) == ident:
+                return index
+        return None
+
+    def stored(self) -> Iterator[Event | str]:
+        """Yield each event, or its row if it was never read (for saving)."""
+        return iter(self._items)
+
+    def insert(self, index: int, event: Event) -> None:
+        """Insert an event at a position (bisect.insort uses this)."""
+        self._items.insert(index, event)
+
+    def append(self, event: Event) -> None:
+        """Add the newest event."""
+        self._items.append(event)
+
+    def pop(self, index: int) -> Event:
+        """Remove and return the event at a position."""
+        event = self[index]
+        del self._items[index]
+        return event
+
+    def clear(self) -> None:
+        """Remove every event."""
+        self._items.clear()
+
+
+@dataclass(slots=True, kw_only=True)
+class Snapshot:
+    """The aggregates saved with the events, so loading needs no pass over them.
+
+    It is used only if it matches: the same zone, event count and next id.
+    Day totals may be stored rows too, decoded when a day is first read.
+    """
+
+    time_zone: str
+    events: int
+    next_id: int
+    days: dict[date, Totals | str]
+    last_repair_at: datetime | None
+    open_ruptures: int
+    oldest_open_rupture_at: datetime | None
+    last_check_in_at: datetime | None
+    streak_end: date | None
+    streak_days: int
+
+
 class Journal:
     """All events of one couple plus the aggregates insights are computed from."""
 
@@ -156,6 +293,8 @@ class Journal:
     last_check_in_at: datetime | None
     streak_end: date | None
     streak_days: int
+    # Local day -> totals; a stored row until the day is first read.
+    _days: dict[date, Totals | str]
 
     def __init__(
         self,
@@ -166,9 +305,18 @@ class Journal:
         sessions: Iterable[Session] = (),
         prompts_used: dict[str, date] | None = None,
         rolled: dict[date, Counter[tuple[str, str]]] | None = None,
+        snapshot: Snapshot | None = None,
+        decode_totals: Callable[[str], Totals] = _not_stored,
     ) -> None:
-        """Load events (in any order) and build the aggregates once."""
+        """Load events and build the aggregates once, or take them from a snapshot.
+
+        Events may come in any order, except `EventRows`, which are in time order.
+        """
         self._tz = tz
+        self._decode_totals = decode_totals
+        # Sums over runs of past days (start, end) -> totals; see window().
+        self._past: dict[tuple[int, int], Totals] = {}
+        self._past_end = 0
         # Day totals of events rolled up out of the raw journal (see roll_up).
         self.rolled: dict[date, Counter[tuple[str, str]]] = {
             day: Counter(totals) for day, totals in (rolled or {}).items()
@@ -179,14 +327,52 @@ class Journal:
         # Reminders: the last day one was sent, and a snooze.
         self.last_reminder: date | None = None
         self.snoozed_until: date | None = None
-        self._events: list[Event] = sorted(events, key=Event.sort_key)
+        if not isinstance(events, EventRows):
+            ordered: list[Event] = sorted(events, key=Event.sort_key)
+            events = EventRows(ordered)
+        self._events = events
+        if (
+            snapshot is not None
+            and snapshot.events == len(self._events)
+            and (snapshot.next_id == next_id and snapshot.time_zone == self.time_zone_name)
+        ):
+            self.next_id = next_id
+            self._restore(snapshot)
+            return
+        # Without usable aggregates every event is read: check the order too.
+        ordered = sorted(self._events, key=Event.sort_key)
+        self._events = EventRows(ordered)
         self.next_id = max([next_id, *(e.id + 1 for e in self._events)])
         self._rebuild()
+
+    def snapshot(self) -> Snapshot:
+        """Return the aggregates to save with the events."""
+        return Snapshot(
+            time_zone=self.time_zone_name,
+            events=len(self._events),
+            next_id=self.next_id,
+            days=dict(self._days),
+            last_repair_at=self.last_repair_at,
+            open_ruptures=self.open_ruptures,
+            oldest_open_rupture_at=self.oldest_open_rupture_at,
+            last_check_in_at=self.last_check_in_at,
+            streak_end=self.streak_end,
+            streak_days=self.streak_days,
+        )
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        self._days = dict(snapshot.days)
+        self.last_repair_at = snapshot.last_repair_at
+        self.open_ruptures = snapshot.open_ruptures
+        self.oldest_open_rupture_at = snapshot.oldest_open_rupture_at
+        self.last_check_in_at = snapshot.last_check_in_at
+        self.streak_end = snapshot.streak_end
+        self.streak_days = snapshot.streak_days
 
     # ----- reading -----
 
     @property
-    def events(self) -> Sequence[Event]:
+    def events(self) -> EventRows:
         """Return every event, oldest first."""
         return self._events
 
@@ -201,7 +387,14 @@ class Journal:
 
     def day(self, day: date) -> Counter[tuple[str, str]]:
         """Return one local day's totals (empty if nothing was logged)."""
-        return self._days.get(day) or Counter()
+        return self._totals(day) or Counter()
+
+    def _totals(self, day: date) -> Totals | None:
+        """Return a day's totals, decoding a stored row the first time."""
+        totals = self._days.get(day)
+        if isinstance(totals, str):
+            totals = self._days[day] = self._decode_totals(totals)
+        return totals
 
     # ----- logging -----
 
@@ -296,24 +489,39 @@ class Journal:
         self._count_session(session)
 
     def window(self, today: date, days: int) -> Counter[tuple[str, str]]:
-        """Sum the day totals of `today` and the `days - 1` days before it."""
-        total: Counter[tuple[str, str]] = Counter()
-        for ordinal in range(today.toordinal() - days + 1, today.toordinal() + 1):
-            if totals := self._days.get(date.fromordinal(ordinal)):
-                total.update(totals)
+        """Sum the day totals of `today` and the `days - 1` days before it.
+
+        The days before `today` rarely change (logging is about today), so their
+        sum is kept until an event lands on one of them.
+        """
+        end = today.toordinal()
+        key = (end - days + 1, end)
+        past = self._past.get(key)
+        if past is None:
+            past = Counter()
+            for ordinal in range(*key):
+                if totals := self._totals(date.fromordinal(ordinal)):
+                    past.update(totals)
+            self._past[key] = past
+            self._past_end = max(self._past_end, end)
+        total = past.copy()
+        if totals := self._totals(today):
+            total.update(totals)
         return total
 
     def undo_last(self) -> list[Event]:
         """Remove the newest logged event and the rupture it opened automatically."""
-        if not self._events:
+        events = self._events
+        if not events:
             raise JournalError("nothing_to_undo")
-        newest = max(self._events, key=lambda e: e.id)
-        removed = [newest]
-        if newest.auto:
+        newest = max(range(len(events)), key=events.id_at)
+        removed = [events.pop(newest)]
+        if removed[0].auto:
             # An automatic rupture is logged right after the event that opened it.
-            removed += [e for e in self._events if e.id == newest.id - 1]
+            opener = events.index_of_id(removed[0].id - 1)
+            if opener is not None:
+                removed.append(events.pop(opener))
         for event in removed:
-            self._events.remove(event)
             self._count(event, -1)
         self._after_change(removed, appended=False)
         return removed
@@ -345,7 +553,7 @@ class Journal:
                 moved += 1
             else:
                 kept.append(event)
-        self._events = kept
+        self._events = EventRows(kept)
         return moved
 
     def forget(self) -> None:
@@ -385,7 +593,8 @@ class Journal:
             if appended:
                 self._events.append(event)
             else:
-                insort(self._events, event, key=Event.sort_key)
+                at = bisect_right(self._events, event.sort_key(), key=Event.sort_key)
+                self._events.insert(at, event)
             self._count(event, +1)
         self._after_change(events, appended=appended)
         return events
@@ -393,7 +602,10 @@ class Journal:
     def _count(self, event: Event, sign: int) -> None:
         """Add (or, with sign -1, subtract) one event from its day's totals."""
         day = self.local_date(event.at)
-        totals = self._days.setdefault(day, Counter())
+        self._changed(day)
+        totals = self._totals(day)
+        if totals is None:
+            totals = self._days[day] = Counter()
         for key, value in _totals_of(event).items():
             totals[key] += sign * value
         # Drop zeroed keys so an emptied day really is empty.
@@ -405,7 +617,17 @@ class Journal:
     def _count_session(self, session: Session) -> None:
         if session.started_by in PARTNERS:
             day = self.local_date(session.started_at)
-            self._days.setdefault(day, Counter())["sessions_started", session.started_by] += 1
+            self._changed(day)
+            totals = self._totals(day)
+            if totals is None:
+                totals = self._days[day] = Counter()
+            totals["sessions_started", session.started_by] += 1
+
+    def _changed(self, day: date) -> None:
+        """Forget the sums of past days if this day is one of them."""
+        if day.toordinal() < self._past_end:
+            self._past.clear()
+            self._past_end = 0
 
     def _after_change(self, events: Sequence[Event], *, appended: bool) -> None:
         """Update the running trackers, cheaply when events were appended."""
@@ -438,13 +660,14 @@ class Journal:
         self.last_repair_at = None
         self.open_ruptures = 0
         self.oldest_open_rupture_at = None
-        for event in reversed(self._events):
+        index = None
+        while (index := self._events.last_of(*RUPTURE_OR_REPAIR, before=index)) is not None:
+            event = self._events[index]
             if event.kind is EventKind.REPAIR:
                 self.last_repair_at = event.at
                 break
-            if event.kind is EventKind.RUPTURE:
-                self.open_ruptures += 1
-                self.oldest_open_rupture_at = event.at
+            self.open_ruptures += 1
+            self.oldest_open_rupture_at = event.at
 
     def _track_check_in(self, event: Event) -> None:
         self.last_check_in_at = event.at
@@ -458,9 +681,10 @@ class Journal:
         """Find the last check-in and walk its streak back day by day."""
         self.last_check_in_at = None
         self.streak_end, self.streak_days = None, 0
-        last = next((e for e in reversed(self._events) if e.kind is EventKind.CHECK_IN), None)
-        if last is None:
+        index = self._events.last_of(EventKind.CHECK_IN)
+        if index is None:
             return
+        last = self._events[index]
         self.last_check_in_at = last.at
         day = self.streak_end = self.local_date(last.at)
         self.streak_days, missed = 1, 0
@@ -472,13 +696,13 @@ class Journal:
                 missed += 1
 
     def _has_check_in(self, day: date) -> bool:
-        totals = self._days.get(day)
+        totals = self._totals(day)
         return totals is not None and any(totals["check_ins", p] for p in PARTNERS)
 
     def _rebuild(self) -> None:
-        self._days: dict[date, Counter[tuple[str, str]]] = {
-            day: Counter(totals) for day, totals in self.rolled.items()
-        }
+        self._past.clear()
+        self._past_end = 0
+        self._days = {day: Counter(totals) for day, totals in self.rolled.items()}
         for event in self._events:
             self._count(event, +1)
         for session in self.sessions:

@@ -12,6 +12,9 @@ Version 1 is the readable one-object-per-event layout; it is migrated on load.
 Minor version 2 added sessions, prompts, reminder state and "rolled" (day totals
 of events older than the kept years: {"YYYY-MM-DD": "field:partner=count ..."});
 older files have none.
+Minor version 3 added "aggregates": every day's totals and the running trackers,
+so a load reads them instead of every event (see journal.Snapshot). They are
+derived data: if they are missing or do not match the events, they are rebuilt.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
-from .journal import PARTNERS, Event, EventKind, Journal, Response, Session
+from .journal import PARTNERS, Event, EventKind, EventRows, Journal, Response, Session, Snapshot
 
 STORAGE_VERSION = 2
-STORAGE_MINOR_VERSION = 2
+STORAGE_MINOR_VERSION = 3
 AUTO_MARK = "!"
 
 
@@ -70,6 +73,76 @@ def decode_event(row: str) -> Event:
         )
     except (ValueError, TypeError) as err:
         raise StorageFormatError(f"unreadable event row: {err}") from err
+
+
+def row_head(row: str) -> tuple[int, EventKind]:
+    """Read an event row's id and kind without decoding the rest."""
+    try:
+        ident, _stamp, kind, _rest = row.split(" ", 3)
+        return int(ident), EventKind(kind.removesuffix(AUTO_MARK))
+    except ValueError as err:
+        raise StorageFormatError(f"unreadable event row: {err}") from err
+
+
+def _stamp(moment: datetime | None) -> str:
+    return str(int(moment.timestamp())) if moment else "-"
+
+
+def _moment(field: str) -> datetime | None:
+    return None if field == "-" else datetime.fromtimestamp(int(field), UTC)
+
+
+def encode_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+    """Write the aggregates saved beside the events."""
+    streak_end = snapshot.streak_end.isoformat() if snapshot.streak_end else "-"
+    return {
+        "time_zone": snapshot.time_zone,
+        "events": snapshot.events,
+        "next_id": snapshot.next_id,
+        "trackers": " ".join(
+            [
+                _stamp(snapshot.last_repair_at),
+                str(snapshot.open_ruptures),
+                _stamp(snapshot.oldest_open_rupture_at),
+                _stamp(snapshot.last_check_in_at),
+                streak_end,
+                str(snapshot.streak_days),
+            ]
+        ),
+        "days": {
+            day.isoformat(): t if isinstance(t, str) else encode_totals(t)
+            for day, t in snapshot.days.items()
+            if t
+        },
+    }
+
+
+def decode_snapshot(data: Any) -> Snapshot | None:
+    """Read the saved aggregates; None if there are none (older files) or they are unreadable.
+
+    They are derived data, so an unreadable one is rebuilt, not an error.
+    """
+    if not isinstance(data, dict):
+        return None
+    try:
+        repair, open_count, oldest, check_in, streak_end, streak_days = data["trackers"].split()
+        days = data["days"]
+        if not all(isinstance(row, str) for row in days.values()):
+            return None
+        return Snapshot(
+            time_zone=str(data["time_zone"]),
+            events=int(data["events"]),
+            next_id=int(data["next_id"]),
+            days={date.fromisoformat(day): row for day, row in days.items()},
+            last_repair_at=_moment(repair),
+            open_ruptures=int(open_count),
+            oldest_open_rupture_at=_moment(oldest),
+            last_check_in_at=_moment(check_in),
+            streak_end=None if streak_end == "-" else date.fromisoformat(streak_end),
+            streak_days=int(streak_days),
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
@@ -148,7 +221,8 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
     """Return the stored form of a journal."""
     return {
         "next_id": journal.next_id,
-        "events": [encode_event(e) for e in journal.events],
+        # Rows never read since the load are written back as they were.
+        "events": [r if isinstance(r, str) else encode_event(r) for r in journal.events.stored()],
         "sessions": [encode_session(s) for s in journal.sessions],
         "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
         "rolled": {day.isoformat(): encode_totals(t) for day, t in sorted(journal.rolled.items())},
@@ -156,14 +230,25 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
             "last_sent": journal.last_reminder.isoformat() if journal.last_reminder else None,
             "snoozed_until": journal.snoozed_until.isoformat() if journal.snoozed_until else None,
         },
+        "aggregates": encode_snapshot(journal.snapshot()),
     }
 
 
-def decode_journal(data: dict[str, Any] | None, tz: tzinfo) -> Journal:
-    """Build a journal from its stored form (None means a new couple)."""
+def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = False) -> Journal:
+    """Build a journal from its stored form (None means a new couple).
+
+    Event rows are decoded when first read, and day totals come from the saved
+    aggregates when they match. `full` decodes and checks every row now.
+    """
     if data is None:
-        return Journal(tz)
-    events = [decode_event(row) for row in data.get("events", [])]
+        return Journal(tz, decode_totals=decode_totals)
+    rows = data.get("events", [])
+    if not isinstance(rows, list) or not all(isinstance(row, str) for row in rows):
+        raise StorageFormatError("events are not rows")
+    events = EventRows(
+        [decode_event(row) for row in rows] if full else rows, decode=decode_event, head=row_head
+    )
+    snapshot = None if full else decode_snapshot(data.get("aggregates"))
     try:
         prompts = {key: date.fromisoformat(day) for key, day in data.get("prompts", {}).items()}
         reminders = data.get("reminders", {})
@@ -187,6 +272,8 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo) -> Journal:
         sessions=[decode_session(row) for row in data.get("sessions", [])],
         prompts_used=prompts,
         rolled=rolled,
+        snapshot=snapshot,
+        decode_totals=decode_totals,
     )
     journal.last_reminder, journal.snoozed_until = last_sent, snoozed
     return journal
@@ -219,7 +306,8 @@ class ReconnectStore(Store[dict[str, Any]]):
                 "next_id": max([int(data.get("next_id", 1)), *(e.id + 1 for e in events)]),
                 "events": [encode_event(e) for e in sorted(events, key=Event.sort_key)],
             }
+        # Minor 3 only adds derived aggregates: they are built on load.
         # HA saves what this returns: read it all first, so a file we cannot
         # read is never rewritten.
-        decode_journal(data, UTC)
+        decode_journal(data, UTC, full=True)
         return data

@@ -1,0 +1,1 @@
+"""Reconnect's benchmarks (run with `make bench`; not part of the test gate)."""

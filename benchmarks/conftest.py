@@ -1,0 +1,123 @@
+"""Collect every figure of one run, then write them as Markdown and JSON.
+
+Each benchmark records rows with `record(figure, **columns)`. At the end of the
+session the table goes to benchmarks/results/latest.md and .json, with the
+machine it ran on, and is printed. Ratios are always taken within this one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+import json
+import os
+from pathlib import Path
+import platform
+import statistics
+import subprocess
+import time
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import async_test_home_assistant
+
+from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.core import HomeAssistant
+from homeassistant.loader import DATA_CUSTOM_COMPONENTS
+from homeassistant.setup import async_setup_component
+
+RESULTS_DIR = Path(__file__).parent / "results"
+_ROWS: dict[str, list[dict[str, Any]]] = {}
+
+
+def record(figure: str, **columns: Any) -> None:
+    """Keep one row of a figure's table."""
+    _ROWS.setdefault(figure, []).append(columns)
+
+
+async def timings(run: Callable[[], Awaitable[Any]], *, count: int, warmup: int = 5) -> list[float]:
+    """Time `count` runs of an awaitable, in milliseconds (perf_counter, never frozen)."""
+    for _ in range(warmup):
+        await run()
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        await run()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def p50(samples: list[float]) -> float:
+    """Return the median."""
+    return statistics.median(samples)
+
+
+def p95(samples: list[float]) -> float:
+    """Return the 95th percentile."""
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+@asynccontextmanager
+async def real_hass(config_dir: Path) -> AsyncIterator[HomeAssistant]:
+    """A Home Assistant on a real disk (no mocked storage), with custom integrations."""
+    async with async_test_home_assistant(config_dir=str(config_dir)) as hass:
+        hass.data.pop(DATA_CUSTOM_COMPONENTS)
+        assert await async_setup_component(hass, "homeassistant", {})
+        yield hass
+        await hass.async_stop(force=True)
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], capture_output=True, text=True, check=False
+        )
+        return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _markdown(machine: dict[str, Any]) -> str:
+    lines = [
+        "# Reconnect benchmarks",
+        "",
+        f"Commit {machine['commit']}, {machine['date']}. {machine['cpus']} CPUs, "
+        f"Python {machine['python']}, Home Assistant {machine['home_assistant']}.",
+        "Times in ms. Ratios are taken within this one run.",
+    ]
+    for figure, rows in _ROWS.items():
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        lines += ["", f"## {figure}", "", "| " + " | ".join(columns) + " |"]
+        lines.append("|" + "---|" * len(columns))
+        for row in rows:
+            cells = [row.get(c, "") for c in columns]
+            lines.append(
+                "| "
+                + " | ".join(f"{c:.3g}" if isinstance(c, float) else str(c) for c in cells)
+                + " |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write and print the tables."""
+    if not _ROWS:
+        return
+    machine = {
+        "commit": _commit(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "home_assistant": HA_VERSION,
+    }
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "latest.json").write_text(
+        json.dumps({"machine": machine, "figures": _ROWS}, indent=2) + "\n"
+    )
+    text = _markdown(machine)
+    (RESULTS_DIR / "latest.md").write_text(text)
+    print("\n" + text)
