@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from pathlib import Path
+import time
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -72,7 +72,7 @@ async def test_setup_log_and_storage(tmp_path: Path) -> None:
         # the domain (once per HA start) is not counted, nor is unloading.
         assert await async_setup_component(hass, DOMAIN, {})
         await hass.async_block_till_done()
-        for run in range(SETUP_RUNS):
+        for _ in range(SETUP_RUNS):
             for entry in entries:
                 assert await hass.config_entries.async_unload(entry.entry_id)
                 await hass.async_block_till_done()
@@ -125,14 +125,14 @@ async def test_writes_for_a_burst(tmp_path: Path) -> None:
         await hass.async_block_till_done()
         store = entry.runtime_data.store
         writes = 0
-        write = store._async_write_data  # noqa: SLF001 - counting HA's own disk writes
+        write = store._async_write_data
 
         async def counted(*args: object) -> None:
             nonlocal writes
             writes += 1
             await write(*args)
 
-        store._async_write_data = counted  # type: ignore[method-assign] # noqa: SLF001
+        store._async_write_data = counted  # type: ignore[method-assign]
         # Real time: HA's Store checks the loop clock, which tests cannot move.
         for _ in range(BURST):
             await hass.services.async_call(

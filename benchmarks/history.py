@@ -22,7 +22,7 @@ SIZES = (1_000, 10_000, 100_000)
 def generate(events: int, *, end: datetime, seed: int = 7) -> list[Event]:
     """Return `events` events ending before `end`, oldest first, the same for a seed."""
     rng = random.Random(seed)
-    days: list[list[Event]] = []
+    days: list[list[tuple[datetime, EventKind, str | None, int | None, Response | None]]] = []
     count = 0
     day = 0
     while count < events:
@@ -34,13 +34,12 @@ def generate(events: int, *, end: datetime, seed: int = 7) -> list[Event]:
                 response = rng.choices(list(Response), weights=(7, 2, 1))[0]
                 todays.append((at, EventKind.BID, partner, None, response))
         if rng.random() < 0.85:
-            for partner in ("a", "b"):
-                todays.append((evening, EventKind.CHECK_IN, partner, rng.randint(2, 5), None))
+            todays += [(evening, EventKind.CHECK_IN, p, rng.randint(2, 5), None) for p in "ab"]
         if rng.random() < 1 / 30:
             at = evening - timedelta(hours=rng.randint(1, 6))
             todays.append((at, EventKind.RUPTURE, rng.choice("ab"), None, None))
             todays.append((at + timedelta(hours=1), EventKind.REPAIR, rng.choice("ab"), None, None))
-        days.append(todays)  # type: ignore[arg-type]
+        days.append(todays)
         count += len(todays)
         day += 1
     flat = sorted((e for todays in days for e in todays), key=lambda e: e[0])[-events:]

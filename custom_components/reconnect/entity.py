@@ -42,7 +42,7 @@ class ReconnectEntity(CoordinatorEntity[ReconnectCoordinator]):
         )
 
     def _showing(self) -> tuple[Any, ...]:
-        """What the entity shows: its value, attributes and availability."""
+        """Return what the entity shows: its value, attributes and availability."""
         value = getattr(self, "native_value", None), getattr(self, "is_on", None)
         return value, self.extra_state_attributes, self.available
 
