@@ -7,9 +7,11 @@ machine it ran on, and is printed. Ratios are always taken within this one run.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 import json
+import logging
 import os
 from pathlib import Path
 import platform
@@ -57,9 +59,24 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1]
 
 
+@pytest.fixture(autouse=True)
+def log_like_a_real_home_assistant() -> Iterator[None]:
+    """Log at INFO, as HA does without a logger config (tests log at DEBUG, which costs)."""
+    loggers = [logging.getLogger(), logging.getLogger("homeassistant")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.INFO)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
 @asynccontextmanager
 async def real_hass(config_dir: Path) -> AsyncIterator[HomeAssistant]:
     """A Home Assistant on a real disk (no mocked storage), with custom integrations."""
+    # The test plugin runs the loop in debug mode, which records a stack for every
+    # callback: right for finding bugs, several times too slow for timing.
+    asyncio.get_running_loop().set_debug(False)
     async with async_test_home_assistant(config_dir=str(config_dir)) as hass:
         hass.data.pop(DATA_CUSTOM_COMPONENTS)
         assert await async_setup_component(hass, "homeassistant", {})

@@ -36,6 +36,9 @@ def ha_test_setup(request: pytest.FixtureRequest) -> None:
         if "recorder_mock" in request.fixturenames:
             request.getfixturevalue("recorder_mock")  # phcc: before hass exists
         request.getfixturevalue("enable_custom_integrations")
+        # Each test its own config dir: Reconnect writes custom sentences there.
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        hass.config.config_dir = str(request.getfixturevalue("tmp_path"))
         request.getfixturevalue("core_components")
 
 

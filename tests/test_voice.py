@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockUser,
+    async_capture_events,
     async_fire_time_changed,
 )
 import yaml
@@ -24,7 +25,7 @@ from custom_components.reconnect.const import (
 )
 from custom_components.reconnect.journal import EventKind
 from homeassistant.components import conversation
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.const import EVENT_CALL_SERVICE, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Context, HomeAssistant
 
 from .conftest import ENTRY_ID, call
@@ -413,7 +414,7 @@ async def test_status_after_a_repair_today(
 
 # Firing the stop event by hand leaves HA's own chat-session cleanup timer behind.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
-async def test_home_assistant_stopping_removes_every_sentence(
+async def test_home_assistant_stopping_removes_every_answer_trigger(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     assist = Assist(hass)
@@ -421,4 +422,71 @@ async def test_home_assistant_stopping_removes_every_sentence(
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
     assert "Thank you" not in await assist("four")
-    assert "Noted" not in await assist("Jordan apologized")
+    assert not init_integration.runtime_data.journal.events
+
+
+async def test_custom_sentences_follow_the_couples(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    path = Path(hass.config.path("custom_sentences", "en", "reconnect.yaml"))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Written by the Reconnect integration")
+    written = yaml.safe_load(text)
+    assert written["lists"]["reconnect_partner"]["values"] == [
+        {"in": "Jordan", "out": "Jordan"},
+        {"in": "Maya", "out": "Maya"},
+    ]
+    assert "<partner>" not in text
+    reloads = async_capture_events(hass, EVENT_CALL_SERVICE)
+
+    # A rename rewrites them, and Assist knows the new name at once.
+    hass.config_entries.async_update_entry(
+        init_integration, data={**init_integration.data, CONF_PARTNER_B: "Sam"}
+    )
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert "Sam" in path.read_text(encoding="utf-8")
+    assert "Jordan" not in path.read_text(encoding="utf-8")
+    assert (await Assist(hass)("Sam turned toward me")).startswith("Noted: Sam turned toward Maya")
+    assert [(e.data["domain"], e.data["service"]) for e in reloads] == [("conversation", "reload")]
+
+    # Set up again with the same names (as at every start): the file is left alone.
+    written_at = path.stat().st_mtime_ns
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert path.stat().st_mtime_ns == written_at
+    assert len(reloads) == 1
+
+    # Removing the couple deletes the file, and Assist forgets the sentences.
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert not path.exists()
+    assert "Noted" not in await Assist(hass)("Sam turned toward me")
+
+
+async def test_two_couples_share_one_sentences_file(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Ana & Ben",
+        data={CONF_PARTNER_A: "Ana", CONF_PARTNER_B: "Ben"},
+        unique_id="ana|ben",
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+    path = Path(hass.config.path("custom_sentences", "en", "reconnect.yaml"))
+    names = [
+        v["out"] for v in yaml.safe_load(path.read_text())["lists"]["reconnect_partner"]["values"]
+    ]
+    assert names == ["Ana", "Ben", "Jordan", "Maya"]
+    assert (await Assist(hass)("Ben turned away")).startswith("Noted: Ana reached out")
+    assert len(second.runtime_data.journal.events) == 1
+    assert not init_integration.runtime_data.journal.events
+    assert await hass.config_entries.async_remove(second.entry_id)
+    await hass.async_block_till_done()
+    names = [
+        v["out"] for v in yaml.safe_load(path.read_text())["lists"]["reconnect_partner"]["values"]
+    ]
+    assert names == ["Jordan", "Maya"]

@@ -176,18 +176,29 @@ async def satellite(hass: HomeAssistant) -> AsyncGenerator[tuple[RecordingSatell
 async def say_on_satellite(
     hass: HomeAssistant, text: str, device_id: str, agent_id: str
 ) -> str | None:
-    """Run sentence triggers the way an Assist pipeline does for a satellite."""
-    return await conversation.async_handle_sentence_triggers(
-        hass,
-        conversation.ConversationInput(
-            text=text,
-            context=Context(),
-            conversation_id=None,
-            device_id=device_id,
-            language="en",
-            agent_id=agent_id,
-        ),  # fmt: skip
+    """Run what an Assist pipeline runs for a satellite.
+
+    The built-in agent handles everything. A pipeline on an LLM agent that prefers
+    local commands tries sentence triggers, then HA's own intents (with our custom
+    sentences), before the LLM; None means the LLM would get it.
+    """
+    user_input = conversation.ConversationInput(
+        text=text,
+        context=Context(),
+        conversation_id=None,
+        device_id=device_id,
+        language="en",
+        agent_id=agent_id,
     )
+    if agent_id == conversation.HOME_ASSISTANT_AGENT:
+        result = await conversation.async_converse(
+            hass, text, None, Context(), language="en", agent_id=agent_id, device_id=device_id
+        )
+        return str(result.response.speech["plain"]["speech"])
+    if (reply := await conversation.async_handle_sentence_triggers(hass, user_input)) is not None:
+        return reply
+    response = await conversation.async_handle_intents(hass, user_input)
+    return None if response is None else str(response.speech["plain"]["speech"])
 
 
 async def test_a_satellite_with_an_llm_pipeline_asks_the_next_question_itself(

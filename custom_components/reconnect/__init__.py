@@ -75,7 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     voice = hass.data[DATA_VOICE]
-    voice.async_add_couple(coordinator)
+    await voice.async_add_couple(coordinator)
     Reminders(hass, coordinator, voice.lang.messages).async_start()
     return True
 
@@ -94,5 +94,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
-    """Delete the couple's journal when the couple is removed."""
+    """Delete the couple's journal and their names from our Assist sentences."""
     await ReconnectStore(hass, entry.entry_id).async_remove()
+    if (voice := hass.data.get(DATA_VOICE)) is not None:
+        await voice.async_write_sentences(removing=entry.entry_id)

@@ -1,4 +1,8 @@
-"""Assist intents. Sentences reach them through voice.py; LLM agents call them as tools."""
+"""Assist intents, reached by HA's matcher, our answer triggers, and LLM agents.
+
+HA's matcher finds them through the custom sentences voice.py writes; the
+check-in's answer triggers call them through voice.py; LLM agents use them as tools.
+"""
 
 from __future__ import annotations
 
@@ -163,25 +167,40 @@ class LogBid(ReconnectIntentHandler):
     intent_type = "ReconnectLogBid"
     description = (
         "Logs a bid for connection in Reconnect: `bidder` is the partner who reached out "
-        "(a name, or 'me' for the speaker); `response` is how the other partner turned: "
-        "toward (engaged), away (missed or ignored it) or against (a hostile reply)."
+        "(a name, or 'me' for the speaker), or give `responder`, the partner who answered; "
+        "`response` is how the responder turned: toward (engaged), away (missed or "
+        "ignored it) or against (a hostile reply)."
     )
-    name_slots = ("bidder",)
+    name_slots = ("bidder", "responder")
 
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
-        """Take the bidder and the response."""
+        """Take the bidder (or the responder) and the response."""
         return {
             **COUPLE_SLOT,
             vol.Optional("bidder"): cv.string,
+            vol.Optional("responder"): cv.string,
             vol.Required("response"): vol.In([str(r) for r in Response]),
         }
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Explain the three responses when another word was used ("Alex turned purple")."""
+        response = intent_obj.slots.get("response", {}).get("value")
+        if response is not None and str(response) not in set(Response):
+            reply = intent_obj.create_response()
+            reply.async_set_speech(self.voice.say("unknown_response"))
+            return reply
+        return await super().async_handle(intent_obj)
 
     async def run(
         self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Log it, or ask who reached out."""
         bidder = self.partner(coordinator, values.get("bidder"), intent_obj)
+        if bidder is None and "responder" in values:
+            # "Alex turned away": the bid was the other partner's.
+            responder = self.partner(coordinator, values["responder"], intent_obj)
+            bidder = other(responder) if responder else None
         if bidder is None:
             slots = {"response": values["response"], "couple": coordinator.config_entry.entry_id}
             return await self.voice.async_ask_who(coordinator, self.intent_type, slots, "bidder")

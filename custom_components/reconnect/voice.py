@@ -1,11 +1,14 @@
-"""Assist glue: sentence triggers, who is speaking, and the check-in dialogue.
+"""Assist glue: our sentences, who is speaking, and the check-in dialogue.
 
-Sentences ship in sentences/<lang>.yaml and are registered with the built-in
-agent's sentence triggers, which are matched before every intent and agent. So
-all always-live sentences form one trigger (one utterance fires at most one of
-our callbacks), partner names are written in as alternatives instead of slow
-wildcards, and answer sentences are registered only while a check-in or a
-"who?" question waits for them.
+Sentences ship in sentences/<lang>.yaml. The always-live ones (log a bid, start
+the check-in, ...) are written as HA custom sentences, to
+<config>/custom_sentences/<lang>/reconnect.yaml, so HA's own intent matcher
+handles them beside its built-in sentences. That is the fast path for everyone
+else's commands: HA's matcher skips a template whose pattern cannot match,
+while sentence triggers are string-matched one by one whenever none of them
+matches, which is every utterance that is not ours (measured in benchmarks/).
+Answer sentences (ratings, appreciations, "who?") are sentence triggers that
+are live only while a check-in or a question waits for them.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 from homeassistant.util import dt as dt_util
+from homeassistant.util.file import write_utf8_file_atomic
 from homeassistant.util.hass_dict import HassKey
-from homeassistant.util.yaml import load_yaml_dict
+from homeassistant.util.yaml import dump as dump_yaml, load_yaml_dict
 
 from .checkin import CheckIn, Rating, Say, Stage, Turn, pick_prompt
 from .const import (
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
     CONF_PERSON_A,
     CONF_PERSON_B,
     CONF_SATELLITES_A,
@@ -42,6 +48,16 @@ from .coordinator import ReconnectCoordinator
 from .journal import PARTNERS, Session
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
+LANGUAGE = "en"
+# Where HA reads custom sentences: <config>/custom_sentences/<language>/*.yaml
+CUSTOM_SENTENCES_FILE = ("custom_sentences", LANGUAGE, "reconnect.yaml")
+CUSTOM_SENTENCES_HEADER = (
+    "# Written by the Reconnect integration from the partner names you set up.\n"
+    "# It is rewritten when a name changes and deleted when Reconnect is removed,\n"
+    "# so edits here do not last.\n"
+)
+PARTNER_LIST = "reconnect_partner"
+OTHER_LIST = "reconnect_other"
 DATA_VOICE: HassKey[Voice] = HassKey(DOMAIN)
 # How long a check-in waits for an answer before pausing (the question needs talk time).
 RATING_TIMEOUT = timedelta(minutes=10)
@@ -75,15 +91,6 @@ def async_register_trigger(
     except AttributeError as err:  # pragma: no cover - a HA with neither API
         raise HomeAssistantError("This Home Assistant has no sentence triggers") from err
     return hass.data[key].register_trigger(sentences, trigger_callback)
-
-
-@dataclass(frozen=True, slots=True)
-class Meaning:
-    """What an always-live template means: an intent, fixed slots, and named roles."""
-
-    intent: str
-    slots: dict[str, str]
-    names: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -120,18 +127,43 @@ def partner_alternatives(names: Iterable[str]) -> str:
     return "(" + "|".join(safe) + ")"
 
 
-def build_templates(lang: Language, names: Iterable[str]) -> dict[str, Meaning]:
-    """Expand the always-live sentences for these partner names."""
-    alternatives = partner_alternatives(names)
-    templates: dict[str, Meaning] = {}
+def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
+    """Write the always-live sentences as HA custom sentences for these partner names.
+
+    Each <partner> becomes a slot named after the role the group gives it, so
+    "Maya turned away" reaches the intent as responder=Maya.
+    """
+    intents: dict[str, Any] = {}
     for intent_type, groups in lang.intents.items():
+        data = []
         for group in groups:
-            meaning = Meaning(
-                intent_type, dict(group.get("slots", {})), tuple(group.get("names", ()))
-            )
-            for sentence in group["sentences"]:
-                templates.setdefault(sentence.replace("<partner>", alternatives), meaning)
-    return templates
+            sentences = []
+            for template in group["sentences"]:
+                text = template.replace("{other}", f"{{{OTHER_LIST}:other}}")
+                for role in group.get("names", ()):
+                    text = text.replace("<partner>", f"{{{PARTNER_LIST}:{role}}}", 1)
+                sentences.append(text)
+            data.append({"sentences": sentences, "slots": dict(group.get("slots", {}))})
+        intents[intent_type] = {"data": data}
+    values = [{"in": template_name(n), "out": n} for n in sorted(set(names)) if template_name(n)]
+    return {
+        "language": LANGUAGE,
+        "intents": intents,
+        "lists": {PARTNER_LIST: {"values": values}, OTHER_LIST: {"wildcard": True}},
+    }
+
+
+def _write_if_changed(path: Path, text: str | None) -> bool:
+    """Write (or with None, delete) a file; return whether anything changed."""
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    if old == text:
+        return False
+    if text is None:
+        path.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_utf8_file_atomic(str(path), text)
+    return True
 
 
 def _words(text: str) -> str:
@@ -215,8 +247,6 @@ class Voice:
         """Hold the language data; triggers follow the loaded couples."""
         self.hass = hass
         self.lang = lang
-        self.templates: dict[str, Meaning] = {}
-        self._unregister_main: CALLBACK_TYPE | None = None
         self._coordinators: dict[str, ReconnectCoordinator] = {}
         self._couples: dict[str, CoupleVoice] = {}
 
@@ -226,11 +256,10 @@ class Voice:
         """Return the coordinators of every couple set up."""
         return list(self._coordinators.values())
 
-    @callback
-    def async_add_couple(self, coordinator: ReconnectCoordinator) -> None:
+    async def async_add_couple(self, coordinator: ReconnectCoordinator) -> None:
         """Listen for a couple's names."""
         self._coordinators[coordinator.config_entry.entry_id] = coordinator
-        self.async_update_triggers()
+        await self.async_write_sentences()
 
     def state_of(self, coordinator: ReconnectCoordinator) -> CoupleVoice:
         """Return a couple's voice state."""
@@ -291,20 +320,26 @@ class Voice:
         """Render one phrase that needs no couple."""
         return self.lang.responses[key].format(**values)
 
-    # ----- the always-live trigger -----
+    # ----- the always-live sentences -----
 
-    @callback
-    def async_update_triggers(self) -> None:
-        """Re-register the sentences for the partner names now set up."""
-        if self._unregister_main:
-            self._unregister_main()
-            self._unregister_main = None
-        names = [c.couple.name(k) for c in self.loaded() for k in PARTNERS]
-        self.templates = build_templates(self.lang, names) if names else {}
-        if self.templates:
-            self._unregister_main = async_register_trigger(
-                self.hass, list(self.templates), self._async_on_sentence
-            )
+    async def async_write_sentences(self, removing: str | None = None) -> None:
+        """Write our custom sentences for every couple set up (but `removing`).
+
+        HA reads them again only when the file changed, so a restart costs nothing.
+        """
+        names = [
+            entry.data[key]
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            if entry.entry_id != removing
+            for key in (CONF_PARTNER_A, CONF_PARTNER_B)
+        ]
+        text = None
+        if names:
+            text = CUSTOM_SENTENCES_HEADER + dump_yaml(custom_sentences(self.lang, names))
+        path = Path(self.hass.config.path(*CUSTOM_SENTENCES_FILE))
+        if await self.hass.async_add_executor_job(_write_if_changed, path, text):
+            LOGGER.debug("Custom sentences updated; asking Assist to reload them")
+            await self.hass.services.async_call(conversation.DOMAIN, "reload", blocking=True)
 
     async def async_entry_unloading(self, coordinator: ReconnectCoordinator) -> None:
         """Keep a running check-in as partial, then drop the couple's sentences."""
@@ -314,38 +349,13 @@ class Voice:
             state.clear_listeners()
             if state.checkin is not None:
                 _record_session(coordinator, state, state.checkin, complete=False)
-        self.async_update_triggers()
 
     @callback
     def async_unload(self) -> None:
-        """Remove every trigger and timer."""
-        if self._unregister_main:
-            self._unregister_main()
-            self._unregister_main = None
+        """Remove every answer trigger and timer."""
         for state in self._couples.values():
             state.clear_listeners()
         self._couples.clear()
-
-    async def _async_on_sentence(
-        self, user_input: conversation.ConversationInput, result: Any
-    ) -> str | None:
-        meaning = self.templates.get(result.intent_sentence.text)
-        if meaning is None:  # pragma: no cover - HA only calls us for our own templates
-            return None
-        if meaning.slots.get("response") == "unknown":
-            return self.say("unknown_response")
-        named = named_partners(user_input.text, self.loaded())
-        slots: dict[str, str] = dict(meaning.slots)
-        coordinator = self.couple_for(user_input.context, user_input.device_id, named)
-        if coordinator is not None:
-            own = [key for c, key in named if c is coordinator]
-            for role, key in zip(meaning.names, own, strict=False):
-                if role == "responder":  # "Alex turned away": the bid was the other's
-                    slots["bidder"] = coordinator.couple.name("b" if key == "a" else "a")
-                else:
-                    slots[role] = coordinator.couple.name(key)
-            slots["couple"] = coordinator.config_entry.entry_id
-        return await self.async_handle_intent(meaning.intent, slots, user_input)
 
     async def async_handle_intent(
         self, intent_type: str, slots: dict[str, str], user_input: conversation.ConversationInput
