@@ -1,4 +1,4 @@
-.PHONY: test run lint demo-data
+.PHONY: test run bench lint demo-data
 
 ## make test: install what is needed, then lint, type-check and run every test
 test:
@@ -7,6 +7,10 @@ test:
 ## make run: a real Home Assistant with reconnect, on http://127.0.0.1:8123
 run:
 	scripts/run.sh
+
+## make bench: the benchmarks (setup, logging, storage, Assist); writes benchmarks/results/
+bench:
+	scripts/bench.sh
 
 lint:
 	scripts/bootstrap.sh

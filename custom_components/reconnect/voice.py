@@ -135,16 +135,18 @@ def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
     """
     intents: dict[str, Any] = {}
     for intent_type, groups in lang.intents.items():
-        data = []
+        # One data group per set of fixed slots: HA's matcher pays for each group
+        # on every utterance, and the roles are in the slot names already.
+        data: dict[str, dict[str, Any]] = {}
         for group in groups:
-            sentences = []
+            slots = dict(group.get("slots", {}))
+            merged = data.setdefault(repr(sorted(slots.items())), {"sentences": [], "slots": slots})
             for template in group["sentences"]:
                 text = template.replace("{other}", f"{{{OTHER_LIST}:other}}")
                 for role in group.get("names", ()):
                     text = text.replace("<partner>", f"{{{PARTNER_LIST}:{role}}}", 1)
-                sentences.append(text)
-            data.append({"sentences": sentences, "slots": dict(group.get("slots", {}))})
-        intents[intent_type] = {"data": data}
+                merged["sentences"].append(text)
+        intents[intent_type] = {"data": list(data.values())}
     values = [{"in": template_name(n), "out": n} for n in sorted(set(names)) if template_name(n)]
     return {
         "language": LANGUAGE,
