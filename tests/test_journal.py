@@ -470,3 +470,24 @@ def test_undo_reads_only_the_rows_it_needs() -> None:
     ]
     assert sum(not isinstance(row, str) for row in loaded.events.stored()) == 0
     assert loaded.open_ruptures == 0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_undo_always_removes_the_last_logged_entry(seed: int) -> None:
+    rng = random.Random(seed)
+    j = journal()
+    logged: list[int] = []  # ids in logging order, as a plain model
+    for _ in range(300):
+        if logged and rng.random() < 0.3:
+            removed = j.undo_last()
+            assert removed[0].id == max(logged)
+            for event in removed:
+                logged.remove(event.id)
+            if rng.random() < 0.2:  # and again after a save and a load
+                j = decode_journal(encode_journal(j), BERLIN)
+        else:
+            when = at(rng.uniform(0, 30))  # often backdated
+            events = j.log_bid(rng.choice("ab"), rng.choice(list(Response)), at=when, now=NOW,
+                               auto_rupture=True)  # fmt: skip
+            logged += [e.id for e in events]
+        assert sorted(e.id for e in j.events) == sorted(logged)

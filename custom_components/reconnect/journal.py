@@ -233,6 +233,21 @@ class EventRows(Sequence[Event]):
                 return index
         return None
 
+    def newest(self, below: int) -> int:
+        """Return the position of the highest id (ids count up, all under `below`).
+
+        Searching from the end, it usually stops at once: the last logged entry
+        is the last one in time unless it was backdated.
+        """
+        best, best_id = 0, -1
+        for index in range(len(self._items) - 1, -1, -1):
+            ident = self.id_at(index)
+            if ident > best_id:
+                best, best_id = index, ident
+                if ident == below - 1:
+                    break
+        return best
+
     def index_of_id(self, ident: int) -> int | None:
         """Find an event by id, searching from the newest."""
         for index in range(len(self._items) - 1, -1, -1):
@@ -336,13 +351,15 @@ class Journal:
             and snapshot.events == len(self._events)
             and (snapshot.next_id == next_id and snapshot.time_zone == self.time_zone_name)
         ):
-            self.next_id = next_id
+            self.next_id = self._ids_below = next_id
             self._restore(snapshot)
             return
         # Without usable aggregates every event is read: check the order too.
         ordered = sorted(self._events, key=Event.sort_key)
         self._events = EventRows(ordered)
         self.next_id = max([next_id, *(e.id + 1 for e in self._events)])
+        # Every id is below this; undo searches for the highest from here.
+        self._ids_below = self.next_id
         self._rebuild()
 
     def snapshot(self) -> Snapshot:
@@ -514,7 +531,7 @@ class Journal:
         events = self._events
         if not events:
             raise JournalError("nothing_to_undo")
-        newest = max(range(len(events)), key=events.id_at)
+        newest = events.newest(below=self._ids_below)
         removed = [events.pop(newest)]
         if removed[0].auto:
             # An automatic rupture is logged right after the event that opened it.
@@ -523,6 +540,8 @@ class Journal:
                 removed.append(events.pop(opener))
         for event in removed:
             self._count(event, -1)
+        # Every id left is lower, so the next undo stops at once if ids run on.
+        self._ids_below = min(e.id for e in removed)
         self._after_change(removed, appended=False)
         return removed
 
@@ -584,6 +603,7 @@ class Journal:
         at = at.replace(microsecond=0)
         event = Event(id=self.next_id, kind=kind, at=at, partner=partner, **fields)  # type: ignore[arg-type]
         self.next_id += 1
+        self._ids_below = self.next_id
         return event
 
     def _add_all(self, events: list[Event]) -> list[Event]:
