@@ -183,3 +183,15 @@ def test_the_withdrawer_is_invited_and_the_pursuer_may_rest() -> None:
         "b": "check_in_both",
         "both": "check_in_both",
     }
+
+
+def test_support_suggested_with_todays_cycle_agrees() -> None:
+    lasting = Journal(BERLIN)
+    bids(lasting, "a", range(21, 61), 1, "away")
+    for j in (lasting, burned_out(Journal(BERLIN)), Journal(BERLIN)):
+        for t in (T, Thresholds(support_days=1)):
+            cycle = assess(j, TODAY, t)
+            assert support_suggested(j, TODAY, t, None, cycle) == support_suggested(
+                j, TODAY, t, None
+            )
+    assert support_suggested(lasting, TODAY, T, None, assess(lasting, TODAY, T))

@@ -156,11 +156,20 @@ def assess(journal: Journal, today: date, t: Thresholds) -> Cycle:
 
 
 def support_suggested(
-    journal: Journal, today: date, t: Thresholds, open_rupture_days: int | None
+    journal: Journal,
+    today: date,
+    t: Thresholds,
+    open_rupture_days: int | None,
+    today_cycle: Cycle | None = None,
 ) -> bool:
-    """Suggest early outside support when a risk or an open rupture has lasted."""
+    """Suggest early outside support when a risk or an open rupture has lasted.
+
+    Pass today's cycle if it is known; it is the day most often not a risk.
+    """
     if open_rupture_days is not None and open_rupture_days >= t.support_days:
         return True
+    if today_cycle is not None and today_cycle.state not in RISK_STATES:
+        return False
     return all(
         assess(journal, today - timedelta(days=back), t).state in RISK_STATES
         for back in range(t.support_days)

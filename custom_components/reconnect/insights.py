@@ -53,8 +53,8 @@ def nightly(
     ratings: list[float | None] = []
     for back in range(nights - 1, -1, -1):
         day = journal.day(today - timedelta(days=back))
-        count = day["check_ins", partner]
-        ratings.append(round(day["rating_sum", partner] / count, 2) if count else None)
+        count = day.get(("check_ins", partner), 0)
+        ratings.append(round(day[("rating_sum", partner)] / count, 2) if count else None)
     return tuple(ratings)
 
 
@@ -87,6 +87,7 @@ def compute(
     open_days = _days_between(journal.local_date(oldest_open), today) if oldest_open else None
     streak_end = journal.streak_end
     streak_alive = streak_end is not None and (today - streak_end).days <= STREAK_MAX_GAP_DAYS
+    cycle = assess(journal, today, thresholds)
     return Insights(
         today=today,
         days_since_repair=_days_between(journal.local_date(last_repair), today)
@@ -99,8 +100,8 @@ def compute(
         checked_in_today=any(journal.day(today)["check_ins", p] for p in PARTNERS),
         check_in_streak=journal.streak_days if streak_alive else 0,
         partners={p: partner_insights(totals, p, nightly(journal, today, p)) for p in PARTNERS},
-        cycle=assess(journal, today, thresholds),
-        support_suggested=support_suggested(journal, today, thresholds, open_days),
+        cycle=cycle,
+        support_suggested=support_suggested(journal, today, thresholds, open_days, cycle),
     )
 
 
