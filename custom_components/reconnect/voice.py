@@ -46,6 +46,7 @@ from .const import (
 )
 from .coordinator import ReconnectCoordinator
 from .journal import PARTNERS, Session
+from .keywords import required_keywords
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
 LANGUAGE = "en"
@@ -131,7 +132,8 @@ def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
     """Write the always-live sentences as HA custom sentences for these partner names.
 
     Each <partner> becomes a slot named after the role the group gives it, so
-    "Maya turned away" reaches the intent as responder=Maya.
+    "Maya turned away" reaches the intent as responder=Maya. Each group gets
+    required keywords, so HA's matcher skips it at once for other commands.
     """
     intents: dict[str, Any] = {}
     for intent_type, groups in lang.intents.items():
@@ -147,7 +149,12 @@ def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
                     text = text.replace("<partner>", f"{{{PARTNER_LIST}:{role}}}", 1)
                 merged["sentences"].append(text)
         intents[intent_type] = {"data": list(data.values())}
-    values = [{"in": template_name(n), "out": n} for n in sorted(set(names)) if template_name(n)]
+    named = sorted({n for n in names if template_name(n)})
+    words = {PARTNER_LIST: frozenset(w.lower() for n in named for w in template_name(n).split())}
+    for intent_data in (d for i in intents.values() for d in i["data"]):
+        if keywords := required_keywords(intent_data["sentences"], words, named):
+            intent_data["required_keywords"] = keywords
+    values = [{"in": template_name(n), "out": n} for n in named]
     return {
         "language": LANGUAGE,
         "intents": intents,
