@@ -4,9 +4,10 @@ Sentences ship in sentences/<lang>.yaml. The always-live ones (log a bid, start
 the check-in, ...) are written as HA custom sentences, to
 <config>/custom_sentences/<lang>/reconnect.yaml, so HA's own intent matcher
 handles them beside its built-in sentences. That is the fast path for everyone
-else's commands: HA's matcher skips a template whose pattern cannot match,
-while sentence triggers are string-matched one by one whenever none of them
-matches, which is every utterance that is not ours (measured in benchmarks/).
+else's commands: HA's matcher skips a group of ours at once when none of its
+required keywords (keywords.py) was said, while sentence triggers are
+string-matched one by one whenever none of them matches, which is every
+utterance that is not ours (measured in benchmarks/).
 Answer sentences (ratings, appreciations, "who?") are sentence triggers that
 are live only while a check-in or a question waits for them.
 """
