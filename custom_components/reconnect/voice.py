@@ -254,7 +254,7 @@ class Voice:
     """Reconnect's voice skill, shared by every couple."""
 
     def __init__(self, hass: HomeAssistant, lang: Language) -> None:
-        """Hold the language data; triggers follow the loaded couples."""
+        """Hold the language data; the sentences follow the couples set up."""
         self.hass = hass
         self.lang = lang
         self._coordinators: dict[str, ReconnectCoordinator] = {}
