@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -15,6 +16,7 @@ from custom_components.reconnect.const import (
     CONF_PARTNER_B,
     DOMAIN,
 )
+from homeassistant.components.conversation.default_agent import DefaultAgent
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
@@ -27,6 +29,34 @@ NOW = "2026-11-20 22:00:00+00:00"
 async def core_components(hass: HomeAssistant) -> None:
     """Load what a real HA always has (Assist needs it)."""
     assert await async_setup_component(hass, "homeassistant", {})
+
+
+_SENTENCES: dict[tuple[object, ...], Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def share_home_assistants_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load HA's English sentences once per test process, not in every test.
+
+    Our sentences go through HA's matcher, which parses thousands of built-in
+    templates on first use (about a second). The result depends only on the
+    language and the custom sentence files, which are the cache key, so a test
+    that renames a partner still gets its own load. Nothing is asserted on it.
+    """
+    original = DefaultAgent._load_intents
+
+    def load(agent: DefaultAgent, language: str) -> Any:
+        folder = Path(agent.hass.config.path("custom_sentences"))
+        files = sorted(
+            (str(path.relative_to(folder)), path.read_text(encoding="utf-8"))
+            for path in (folder.rglob("*.yaml") if folder.is_dir() else ())
+        )
+        key = (language, tuple(files), repr(agent._config_intents))
+        if key not in _SENTENCES:
+            _SENTENCES[key] = original(agent, language)
+        return _SENTENCES[key]
+
+    monkeypatch.setattr(DefaultAgent, "_load_intents", load)
 
 
 @pytest.fixture(autouse=True)
