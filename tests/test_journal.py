@@ -427,6 +427,7 @@ def test_a_load_from_saved_aggregates_equals_a_full_read(seed: int) -> None:
         lambda d: d["events"].pop(),  # a row removed by hand: counts no longer match
         lambda d: d["aggregates"].update(trackers="garbage"),
         lambda d: d["aggregates"]["days"].update({"2026-11-20": 5}),
+        lambda d: d["aggregates"]["days"].update({"2026-11-20": "bids:a=many"}),
         lambda d: d.update(aggregates=["not", "a", "dict"]),
         lambda d: d.pop("aggregates"),  # written by minor version 2
     ],

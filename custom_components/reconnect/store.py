@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, tzinfo
+import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -32,6 +33,7 @@ from .journal import PARTNERS, Event, EventKind, EventRows, Journal, Response, S
 STORAGE_VERSION = 2
 STORAGE_MINOR_VERSION = 3
 AUTO_MARK = "!"
+_TOTALS_ROW = re.compile(r"[a-z_]+:[ab-]=\d+(?: [a-z_]+:[ab-]=\d+)*")
 
 
 class StorageVersionError(Exception):
@@ -127,7 +129,8 @@ def decode_snapshot(data: Any) -> Snapshot | None:
     try:
         repair, open_count, oldest, check_in, streak_end, streak_days = data["trackers"].split()
         days = data["days"]
-        if not all(isinstance(row, str) for row in days.values()):
+        # Day rows are decoded when first read, so check their shape now (cheap).
+        if not all(isinstance(row, str) and _TOTALS_ROW.fullmatch(row) for row in days.values()):
             return None
         return Snapshot(
             time_zone=str(data["time_zone"]),
