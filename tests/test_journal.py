@@ -492,3 +492,19 @@ def test_undo_always_removes_the_last_logged_entry(seed: int) -> None:
                                auto_rupture=True)  # fmt: skip
             logged += [e.id for e in events]
         assert sorted(e.id for e in j.events) == sorted(logged)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_roll_up_after_a_fast_load_equals_one_after_a_full_read(seed: int) -> None:
+    data = encode_journal(random_journal(seed, 400, span=900))
+    fast = decode_journal(data, BERLIN)
+    full = decode_journal(data, BERLIN, full=True)
+    cutoff = TODAY - timedelta(days=365)
+    assert fast.roll_up(cutoff) == full.roll_up(cutoff) > 0
+    assert fast.events == full.events
+    assert fast.rolled == full.rolled
+    assert [compute(fast, d, 3) for d in _days()] == [compute(full, d, 3) for d in _days()]
+    # Nothing older left to roll: the rows after the cut-off stay unread.
+    again = decode_journal(encode_journal(fast), BERLIN)
+    assert again.roll_up(cutoff) == 0
+    assert sum(not isinstance(row, str) for row in again.events.stored()) < 40

@@ -15,12 +15,13 @@ reads them, which is usually only the newest few.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
+from operator import attrgetter
 from typing import NoReturn, overload
 
 PARTNERS = ("a", "b")
@@ -258,6 +259,10 @@ class EventRows(Sequence[Event]):
     def stored(self) -> Iterator[Event | str]:
         """Yield each event, or its row if it was never read (for saving)."""
         return iter(self._items)
+
+    def replace_start(self, end: int, events: list[Event]) -> None:
+        """Replace the events before position `end` (roll-up keeps a few of them)."""
+        self._items[:end] = events
 
     def insert(self, index: int, event: Event) -> None:
         """Insert an event at a position (bisect.insort uses this)."""
@@ -552,27 +557,29 @@ class Journal:
         trackers may need again (the last repair and all after it, the last
         check-in) always stay raw.
         """
-        keep_from: tuple[datetime, int] | None = None
-        for event in reversed(self._events):
-            if event.kind is EventKind.REPAIR:
-                keep_from = event.sort_key()
-                break
-        last_check_in = next(
-            (e for e in reversed(self._events) if e.kind is EventKind.CHECK_IN), None
+        events = self._events
+        # Events are in time order: find the first of a local day on or after
+        # `before` (reading a few rows), then settle it by the local date itself.
+        end = bisect_left(
+            events, datetime.combine(before, time.min, self._tz), key=attrgetter("at")
         )
+        while end < len(events) and self.local_date(events[end].at) < before:
+            end += 1
+        while end and self.local_date(events[end - 1].at) >= before:
+            end -= 1
+        repair = events.last_of(EventKind.REPAIR)
+        check_in = events.last_of(EventKind.CHECK_IN)
         kept: list[Event] = []
         moved = 0
-        for event in self._events:
-            day = self.local_date(event.at)
-            protected = event is last_check_in or (
-                keep_from is not None and event.sort_key() >= keep_from
-            )
-            if day < before and not protected:
+        for index in range(end):
+            event = events[index]
+            if index == check_in or (repair is not None and index >= repair):
+                kept.append(event)
+            else:
+                day = self.local_date(event.at)
                 self.rolled.setdefault(day, Counter()).update(_totals_of(event))
                 moved += 1
-            else:
-                kept.append(event)
-        self._events = EventRows(kept)
+        events.replace_start(end, kept)
         return moved
 
     def forget(self) -> None:
