@@ -45,7 +45,7 @@ def _entry(size_index: int = 0) -> MockConfigEntry:
     )
 
 
-async def _seed(hass: HomeAssistant, events: int, entry_id: str = ENTRY_ID) -> Path:
+async def _seed(hass: HomeAssistant, events: int, entry_id: str) -> Path:
     """Write a generated history with Reconnect's own Store; return the file."""
     await hass.config.async_set_time_zone(str(ZONE))
     store = ReconnectStore(hass, entry_id)

@@ -8,7 +8,7 @@ machine it ran on, and is printed. Ratios are always taken within this one run.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 import json
 import logging
@@ -35,18 +35,6 @@ _ROWS: dict[str, list[dict[str, Any]]] = {}
 def record(figure: str, **columns: Any) -> None:
     """Keep one row of a figure's table."""
     _ROWS.setdefault(figure, []).append(columns)
-
-
-async def timings(run: Callable[[], Awaitable[Any]], *, count: int, warmup: int = 5) -> list[float]:
-    """Time `count` runs of an awaitable, in milliseconds (perf_counter, never frozen)."""
-    for _ in range(warmup):
-        await run()
-    samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        await run()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def p50(samples: list[float]) -> float:
