@@ -10,6 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.reconnect.const import (
     CONF_PARTNER_A,
@@ -17,6 +18,7 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from homeassistant.components.conversation.default_agent import DefaultAgent
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
@@ -51,7 +53,13 @@ def share_home_assistants_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
             (str(path.relative_to(folder)), path.read_text(encoding="utf-8"))
             for path in (folder.rglob("*.yaml") if folder.is_dir() else ())
         )
-        key = (language, tuple(files), repr(agent._config_intents))
+        # The intents from configuration.yaml: `_config_intents` up to HA 2025.x,
+        # `_config_intents_config` after. setattr below fails loudly if
+        # `_load_intents` itself is ever renamed.
+        config = getattr(agent, "_config_intents_config", None)
+        if config is None:
+            config = agent._config_intents
+        key = (language, tuple(files), repr(config))
         if key not in _SENTENCES:
             _SENTENCES[key] = original(agent, language)
         return _SENTENCES[key]
@@ -72,10 +80,24 @@ def ha_test_setup(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("core_components")
 
 
+class PerReleaseSnapshotExtension(HomeAssistantSnapshotExtension):
+    """HA's serialiser, with one snapshot folder per HA release a lane tests.
+
+    Registry entries gain and change fields between releases (aliases became a
+    list in 2026.x), so each lane compares against what its own HA produces.
+    """
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return tests/snapshots/ha-<major.minor>."""
+        folder = Path(super().dirname(test_location=test_location))
+        return str(folder / f"ha-{MAJOR_VERSION}.{MINOR_VERSION}")
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Use HA's snapshot serialiser (stable ids, readable states)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(PerReleaseSnapshotExtension)
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ HARNESS = Path(__file__).parent / "card" / "harness.html"
 DATA = json.loads((Path(__file__).parent / "fixtures" / "card_hass.json").read_text())
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ENTRY = "01JRECONNECT0000000000TEST"
+pytestmark = pytest.mark.browser
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
     "--disable-background-networking", "--disable-component-update",

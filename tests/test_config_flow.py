@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import voluptuous as vol
 
 from custom_components.reconnect.const import (
     CONF_ADVANCED,
@@ -21,6 +20,7 @@ from custom_components.reconnect.const import (
     CONF_SATELLITES_B,
     DOMAIN,
 )
+from custom_components.reconnect.schema import vol
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType

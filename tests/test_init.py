@@ -86,10 +86,12 @@ async def test_a_burst_of_logging_is_one_write_and_a_check_in_is_written_at_once
     writes: list[int] = []
     original = ReconnectStore._async_write_data
 
-    async def counting(store: ReconnectStore, path: str, data: dict[str, Any]) -> None:
+    async def counting(store: ReconnectStore, *args: Any) -> None:
+        # (path, data) up to HA 2025.x, (data) after: the data is always last.
+        data = args[-1]
         stored = data["data"] if "data" in data else data["data_func"]()
         writes.append(len(stored["events"]))
-        await original(store, path, data)
+        await original(store, *args)
 
     with patch.object(ReconnectStore, "_async_write_data", counting):
         for _ in range(20):

@@ -316,7 +316,8 @@ async def test_start_check_in_on_a_satellite_that_can_converse(
     assert entity.started == [
         {
             "start_message": "Welcome to your check-in. Maya, how connected did you feel "
-            "today, from one to five?"
+            "today, from one to five?",
+            "preannounce": True,
         }
     ]
     # The satellite listens; its answer reaches the running check-in.

@@ -24,9 +24,14 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from custom_components.reconnect.journal import EventKind
+from custom_components.reconnect.voice import DATA_VOICE
 from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import Context, HomeAssistant, ServiceCall
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, call
 
@@ -490,3 +495,54 @@ async def test_two_couples_share_one_sentences_file(
         v["out"] for v in yaml.safe_load(path.read_text())["lists"]["reconnect_partner"]["values"]
     ]
     assert names == ["Jordan", "Maya"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        FileNotFoundError("configuration.yaml"),  # HA 2026.x re-reads it on a full reload
+        HomeAssistantError("a broken custom sentences file"),
+    ],
+)
+async def test_a_failed_sentence_reload_falls_back_to_triggers_and_says_so(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    frozen: FrozenDateTimeFactory,
+    error: Exception,
+) -> None:
+    failing = True
+
+    async def reload(_call: ServiceCall) -> None:
+        if failing:
+            raise error
+
+    assert await async_setup_component(hass, conversation.DOMAIN, {})
+    hass.services.async_register(conversation.DOMAIN, "reload", reload)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "sentences_not_reloaded")
+    assert issue is not None
+    assert issue.translation_placeholders == {"error": type(error).__name__}
+    # Every family of always-live sentences is still heard, with its slots.
+    assistant = Assist(hass)
+    assert (await assistant("Jordan apologized")).startswith("Noted: Jordan led a repair.")
+    assert (await assistant("log a bid from Maya that was turned toward")).startswith(
+        "Noted: Jordan turned toward Maya."
+    )
+    assert (await assistant("start our check-in")).endswith("from one to five?")
+    kinds = [e.kind for e in mock_config_entry.runtime_data.journal.events]
+    assert kinds == [EventKind.REPAIR, EventKind.BID]
+    assert hass.data[DATA_VOICE]._fallback
+
+    # The next reload that works withdraws the notice and the stand-in triggers.
+    failing = False
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, CONF_PARTNER_B: "Sam"}
+    )
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "sentences_not_reloaded") is None
+    assert not hass.data[DATA_VOICE]._fallback

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+import inspect
 from typing import Any
-from unittest.mock import MagicMock
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -17,7 +17,6 @@ from pytest_homeassistant_custom_component.common import (
     mock_integration,
     mock_platform,
 )
-import voluptuous_openapi
 
 from custom_components.reconnect.const import (
     CONF_PARTNER_A,
@@ -35,13 +34,14 @@ from homeassistant.components.assist_satellite import (
 )
 from homeassistant.components.assist_satellite.entity import AssistSatelliteState
 from homeassistant.config_entries import ConfigFlow
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, llm
+from homeassistant.helpers import chat_session, device_registry as dr, entity_registry as er, llm
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.setup import async_setup_component
 
-OUR_TOOLS = {
+OUR_INTENTS = {
     "ReconnectStartCheckIn",
     "ReconnectCheckInAnswer",
     "ReconnectCheckInSkip",
@@ -53,26 +53,50 @@ OUR_TOOLS = {
     "ReconnectUndo",
 }
 LLM_AGENT = "conversation.some_llm"
+PIPELINE_HELPERS_TAKE_A_CHAT_LOG = (
+    "chat_log" in inspect.signature(conversation.async_handle_intents).parameters
+)
+
+
+# HA 2026.8 takes LLM tools from each integration's llm.py (ours: custom_components/
+# reconnect/llm.py), named <domain>__<name>; before, every intent was a tool by itself.
+TOOLS_FROM_LLM_PLATFORMS = (MAJOR_VERSION, MINOR_VERSION) >= (2026, 8)
+TOOL_PREFIX = f"{DOMAIN}__" if TOOLS_FROM_LLM_PLATFORMS else ""
 
 
 def llm_context(device_id: str | None = None) -> llm.LLMContext:
     return llm.LLMContext(
-        platform="test", context=Context(), user_prompt=None, language="en",
+        platform="test", context=Context(), language="en",
         assistant="conversation", device_id=device_id,
     )  # fmt: skip
+
+
+def to_openapi(schema: Any) -> dict[str, Any]:
+    """Convert a tool's parameters the way this HA's LLM agents do."""
+    if TOOLS_FROM_LLM_PLATFORMS:
+        import probatio
+
+        return dict(probatio.to_openapi(schema, custom_serializer=llm.selector_serializer))
+    import voluptuous_openapi
+
+    return dict(voluptuous_openapi.convert(schema, custom_serializer=llm.selector_serializer))
 
 
 async def test_every_intent_is_an_llm_tool_with_a_usable_schema(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, llm_context())
-    tools = {tool.name: tool for tool in api.tools if tool.name in OUR_TOOLS}
-    assert set(tools) == OUR_TOOLS
-    for tool in tools.values():
+    tools = {tool.name.removeprefix(TOOL_PREFIX): tool for tool in api.tools}
+    assert set(tools) >= OUR_INTENTS
+    for name in OUR_INTENTS:
+        tool = tools[name]
+        assert tool.name == f"{TOOL_PREFIX}{name}"
         assert tool.description
         assert "Reconnect" in tool.description
-        voluptuous_openapi.convert(tool.parameters)  # what the LLM is sent
-    bid = voluptuous_openapi.convert(tools["ReconnectLogBid"].parameters)
+        to_openapi(tool.parameters)  # what the LLM is sent
+        if TOOLS_FROM_LLM_PLATFORMS:
+            assert tool.integration == DOMAIN
+    bid = to_openapi(tools["ReconnectLogBid"].parameters)
     assert bid["properties"]["response"]["enum"] == ["toward", "away", "against"]
     assert bid["required"] == ["response"]
 
@@ -83,8 +107,11 @@ async def test_an_llm_can_log_and_hold_a_check_in(
     api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, llm_context())
 
     async def tool(name: str, **args: Any) -> str:
-        result = await api.async_call_tool(llm.ToolInput(tool_name=name, tool_args=args))
-        return str(result["speech"]["plain"]["speech"])
+        tool_input = llm.ToolInput(tool_name=f"{TOOL_PREFIX}{name}", tool_args=args)
+        result: Any = await api.async_call_tool(tool_input)
+        # A ToolResult from HA 2026.x, the response dict before.
+        data = getattr(result, "data", result)
+        return str(data["speech"]["plain"]["speech"])
 
     assert (await tool("ReconnectLogBid", bidder="Maya", response="toward")).startswith("Noted")
     assert await tool("ReconnectLogBid", bidder="Sam", response="away") == (
@@ -168,8 +195,7 @@ async def satellite(hass: HomeAssistant) -> AsyncGenerator[tuple[RecordingSatell
         assert await async_setup_component(hass, "assist_satellite", {})
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
-        device = dr.async_get(hass).async_get_device(identifiers={("test_sat", "bedroom")})
-        assert device is not None
+        [device] = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
         yield entity, device.id
 
 
@@ -182,22 +208,39 @@ async def say_on_satellite(
     local commands tries sentence triggers, then HA's own intents (with our custom
     sentences), before the LLM; None means the LLM would get it.
     """
+    satellite_id = next(
+        (
+            entry.entity_id
+            for entry in er.async_entries_for_device(er.async_get(hass), device_id)
+            if entry.domain == "assist_satellite"
+        ),
+        None,
+    )
+    if agent_id == conversation.HOME_ASSISTANT_AGENT:
+        result = await conversation.async_converse(
+            hass, text, None, Context(), language="en", agent_id=agent_id,
+            device_id=device_id, satellite_id=satellite_id,
+        )  # fmt: skip
+        return str(result.response.speech["plain"]["speech"])
     user_input = conversation.ConversationInput(
         text=text,
         context=Context(),
         conversation_id=None,
         device_id=device_id,
+        satellite_id=satellite_id,
         language="en",
         agent_id=agent_id,
     )
-    if agent_id == conversation.HOME_ASSISTANT_AGENT:
-        result = await conversation.async_converse(
-            hass, text, None, Context(), language="en", agent_id=agent_id, device_id=device_id
-        )
-        return str(result.response.speech["plain"]["speech"])
-    if (reply := await conversation.async_handle_sentence_triggers(hass, user_input)) is not None:
-        return reply
-    response = await conversation.async_handle_intents(hass, user_input)
+    with (
+        chat_session.async_get_chat_session(hass) as session,
+        conversation.async_get_chat_log(hass, session, user_input) as chat_log,
+    ):
+        # HA 2026.x passes the pipeline's chat log to both; HA 2025.x took none.
+        extra = (chat_log,) if PIPELINE_HELPERS_TAKE_A_CHAT_LOG else ()
+        reply = await conversation.async_handle_sentence_triggers(hass, user_input, *extra)
+        if reply is not None:
+            return reply
+        response = await conversation.async_handle_intents(hass, user_input, *extra)
     return None if response is None else str(response.speech["plain"]["speech"])
 
 
@@ -290,27 +333,11 @@ async def test_a_partners_own_satellite_identifies_the_speaker(
     assert reply.startswith("Noted: Maya reached out and Jordan turned away.")
 
 
-async def test_the_trigger_shim_uses_the_agent_manager_when_it_has_triggers(
-    hass: HomeAssistant, init_integration: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # HA 2025.10+ shape: the agent manager registers triggers.
-    manager = conversation.agent_manager.get_agent_manager(hass)
-    register = MagicMock(return_value=lambda: None)
-    monkeypatch.setattr(type(manager), "register_trigger", register, raising=False)
-
-    async def answer(_input: Any, _result: Any) -> str:
-        return "hi"
-
-    async_register_trigger(hass, ["hello there"], answer)
-    register.assert_called_once_with(sentences=["hello there"], trigger_callback=answer)
-
-
-async def test_the_trigger_shim_uses_the_default_agent_before_2025_10(
+async def test_the_trigger_shim_registers_and_removes_a_working_trigger(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    manager = conversation.agent_manager.get_agent_manager(hass)
-    assert not hasattr(manager, "register_trigger")  # HA 2025.4 shape
-
+    # Each lane runs one branch: TriggerDetails up to HA 2026.3 (minimum),
+    # (sentences, trigger_callback) from 2026.4 (current).
     async def answer(_input: Any, _result: Any) -> str:
         return "hello to you"
 
@@ -378,8 +405,7 @@ async def test_an_llm_pipeline_on_a_device_without_a_satellite_hears_the_questio
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     # Reconnect's own service device has sensors but no satellite entity.
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, init_integration.entry_id)})
-    assert device is not None
+    [device] = dr.async_entries_for_config_entry(dr.async_get(hass), init_integration.entry_id)
     reply = await say_on_satellite(hass, "start our check-in", device.id, LLM_AGENT)
     assert reply is not None
     assert reply.endswith("Maya, how connected did you feel today, from one to five?")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
@@ -56,6 +54,7 @@ from .const import (
 from .coordinator import ReconnectConfigEntry
 from .cycle import Thresholds
 from .schedule import in_quiet_hours
+from .schema import vol
 
 PERSON = EntitySelector(EntitySelectorConfig(domain="person"))
 NOTIFY_TARGETS = TextSelector(TextSelectorConfig(multiple=True))

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.helpers import config_validation as cv, intent
 
 from .checkin import CheckIn, Say
 from .coordinator import ReconnectCoordinator
 from .journal import EventKind, JournalError, Response, other
+from .schema import vol
 from .voice import SPEAKER_WORDS, Voice, named_partners
 
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
@@ -42,7 +41,11 @@ class ReconnectIntentHandler(intent.IntentHandler):
             " ".join(str(values[k]) for k in self.name_slots if k in values), self.voice.loaded()
         )
         coordinator = self.voice.couple_for(
-            intent_obj.context, intent_obj.device_id, named, values.get("couple")
+            intent_obj.context,
+            intent_obj.device_id,
+            named,
+            values.get("couple"),
+            intent_obj.satellite_id,
         )
         response = intent_obj.create_response()
         if coordinator is None:
@@ -67,7 +70,9 @@ class ReconnectIntentHandler(intent.IntentHandler):
         if value is None:
             return None
         if str(value).strip().casefold() in SPEAKER_WORDS:
-            return self.voice.speaker(coordinator, intent_obj.context, intent_obj.device_id)
+            return self.voice.speaker(
+                coordinator, intent_obj.context, intent_obj.device_id, intent_obj.satellite_id
+            )
         return coordinator.couple.resolve(str(value))
 
     async def run(
@@ -118,7 +123,9 @@ class CheckInAnswer(ReconnectIntentHandler):
     ) -> str:
         """Pass the answer to the dialogue."""
         if "appreciation" in values:
-            speaker = self.voice.speaker(coordinator, intent_obj.context, intent_obj.device_id)
+            speaker = self.voice.speaker(
+                coordinator, intent_obj.context, intent_obj.device_id, intent_obj.satellite_id
+            )
             text = str(values["appreciation"])
 
             def step(checkin: CheckIn) -> Any:

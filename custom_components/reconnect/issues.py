@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
@@ -35,3 +35,26 @@ async def async_report_corrupt_journal(hass: HomeAssistant, key: str, title: str
         translation_placeholders={"couple": title, "path": str(copies[-1])},
     )
     return True
+
+
+SENTENCES_NOT_RELOADED = "sentences_not_reloaded"
+
+
+@callback
+def async_report_sentences_not_reloaded(hass: HomeAssistant, error: str) -> None:
+    """Say that Assist could not reload our sentences, so triggers stand in for them."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        SENTENCES_NOT_RELOADED,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=SENTENCES_NOT_RELOADED,
+        translation_placeholders={"error": error},
+    )
+
+
+@callback
+def async_clear_sentences_not_reloaded(hass: HomeAssistant) -> None:
+    """Withdraw that issue once a reload worked."""
+    ir.async_delete_issue(hass, DOMAIN, SENTENCES_NOT_RELOADED)

@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
@@ -20,6 +18,7 @@ from homeassistant.util import dt as dt_util
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .journal import Event, JournalError
+from .schema import vol
 from .store import event_to_dict
 from .voice import DATA_VOICE
 

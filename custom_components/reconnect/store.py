@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
@@ -295,6 +296,17 @@ class ReconnectStore(Store[dict[str, Any]]):
             atomic_writes=True,
             minor_version=STORAGE_MINOR_VERSION,
         )
+
+    async def async_load(self) -> dict[str, Any] | None:
+        """Load the journal; a newer major version is a StorageVersionError on every HA."""
+        try:
+            return await super().async_load()
+        except HomeAssistantError as err:
+            # HA 2026.x refuses a newer major version itself (UnsupportedStorageVersionError),
+            # before _async_migrate_func would; older HA leaves that to us.
+            if (found := getattr(err, "found_version", None)) is None:
+                raise
+            raise StorageVersionError(found) from err
 
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+import importlib
 from pathlib import Path
 import re
 from typing import Any
@@ -46,6 +47,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import ReconnectCoordinator
+from .issues import async_clear_sentences_not_reloaded, async_report_sentences_not_reloaded
 from .journal import PARTNERS, Session
 from .keywords import required_keywords
 
@@ -81,18 +83,17 @@ type TriggerCallback = Callable[[conversation.ConversationInput, Any], Awaitable
 def async_register_trigger(
     hass: HomeAssistant, sentences: list[str], trigger_callback: TriggerCallback
 ) -> CALLBACK_TYPE:
-    """Register sentence triggers with the built-in agent, on old and new HA."""
-    # HA 2025.10 moved triggers to the agent manager; DATA_DEFAULT_ENTITY is gone there.
+    """Register sentence triggers with the built-in agent, whatever HA's signature."""
     manager = conversation.agent_manager.get_agent_manager(hass)
-    if hasattr(manager, "register_trigger"):
-        register: Callable[..., CALLBACK_TYPE] = manager.register_trigger
-        return register(sentences=sentences, trigger_callback=trigger_callback)
-    # Before HA 2025.10 the default agent entity kept the triggers.
-    try:
-        key = conversation.const.DATA_DEFAULT_ENTITY
-    except AttributeError as err:  # pragma: no cover - a HA with neither API
-        raise HomeAssistantError("This Home Assistant has no sentence triggers") from err
-    return hass.data[key].register_trigger(sentences, trigger_callback)
+    register: Callable[..., CALLBACK_TYPE] = manager.register_trigger
+    # The code object, not inspect.signature: that evaluates HA's annotations,
+    # some of which exist only for type checkers.
+    code = register.__code__
+    if "trigger_details" in code.co_varnames[: code.co_argcount]:
+        # HA 2025.10 to 2026.3 took the sentences and the callback as one TriggerDetails.
+        details = importlib.import_module(f"{conversation.__name__}.trigger").TriggerDetails
+        return register(details(sentences, trigger_callback))
+    return register(sentences, trigger_callback)
 
 
 @dataclass(slots=True)
@@ -259,6 +260,8 @@ class Voice:
         self.lang = lang
         self._coordinators: dict[str, ReconnectCoordinator] = {}
         self._couples: dict[str, CoupleVoice] = {}
+        # Sentence triggers standing in for the custom sentences while Assist cannot reload.
+        self._fallback: list[CALLBACK_TYPE] = []
 
     # ----- couples and speakers -----
 
@@ -276,9 +279,14 @@ class Voice:
         return self._couples.setdefault(coordinator.config_entry.entry_id, CoupleVoice())
 
     def speaker(
-        self, coordinator: ReconnectCoordinator, context: Context | None, device_id: str | None
+        self,
+        coordinator: ReconnectCoordinator,
+        context: Context | None,
+        device_id: str | None,
+        satellite_id: str | None = None,
     ) -> str | None:
         """Tell which partner is speaking: by logged-in user, then by satellite."""
+        device_id = self.heard_on(device_id, satellite_id)
         data = coordinator.config_entry.data
         if context is not None and context.user_id:
             for key, person_key in zip(PARTNERS, (CONF_PERSON_A, CONF_PERSON_B), strict=True):
@@ -291,12 +299,19 @@ class Voice:
                     return key
         return None
 
+    def heard_on(self, device_id: str | None, satellite_id: str | None) -> str | None:
+        """Return the device that heard the words: the satellite's, when HA names it."""
+        if satellite_id and (entry := er.async_get(self.hass).async_get(satellite_id)):
+            return entry.device_id or device_id
+        return device_id
+
     def couple_for(
         self,
         context: Context | None,
         device_id: str | None,
         named: Sequence[tuple[ReconnectCoordinator, str]] = (),
         entry_hint: str | None = None,
+        satellite_id: str | None = None,
     ) -> ReconnectCoordinator | None:
         """Choose the couple an utterance is about, or None if it is unclear."""
         couples = self.loaded()
@@ -309,7 +324,9 @@ class Voice:
         if len(couples) > 1 and named:
             couples = [c for c in couples if any(c is n for n, _ in named)]
         if len(couples) > 1:
-            couples = [c for c in couples if self.speaker(c, context, device_id)] or couples
+            couples = [
+                c for c in couples if self.speaker(c, context, device_id, satellite_id)
+            ] or couples
         return couples[0] if len(couples) == 1 else None
 
     # ----- speech -----
@@ -347,9 +364,61 @@ class Voice:
         if names:
             text = CUSTOM_SENTENCES_HEADER + dump_yaml(custom_sentences(self.lang, names))
         path = Path(self.hass.config.path(*CUSTOM_SENTENCES_FILE))
-        if await self.hass.async_add_executor_job(_write_if_changed, path, text):
-            LOGGER.debug("Custom sentences updated; asking Assist to reload them")
-            await self.hass.services.async_call(conversation.DOMAIN, "reload", blocking=True)
+        changed = await self.hass.async_add_executor_job(_write_if_changed, path, text)
+        if not changed and not self._fallback:
+            return
+        LOGGER.debug("Custom sentences updated; asking Assist to reload them")
+        try:
+            await self.hass.services.async_call(
+                conversation.DOMAIN, "reload", {"language": LANGUAGE}, blocking=True
+            )
+        except Exception as err:  # noqa: BLE001 - whatever broke HA's reload, keep listening
+            LOGGER.warning(
+                "Assist could not reload its sentences (%s); Reconnect listens through "
+                "sentence triggers instead",
+                type(err).__name__,
+            )
+            async_report_sentences_not_reloaded(self.hass, type(err).__name__)
+            self._async_fall_back_to_triggers(names)
+            return
+        async_clear_sentences_not_reloaded(self.hass)
+        self._async_fall_back_to_triggers([])
+
+    @callback
+    def _async_fall_back_to_triggers(self, names: list[str]) -> None:
+        """Hear the always-live sentences as sentence triggers (none with no names)."""
+        for remove in self._fallback:
+            remove()
+        self._fallback = []
+        if not names:
+            return
+        alternatives = partner_alternatives(names)
+        for intent_type, groups in self.lang.intents.items():
+            for group in groups:
+                sentences = [t.replace("<partner>", alternatives) for t in group["sentences"]]
+                handler = partial(self._async_on_fallback, intent_type, group)
+                self._fallback.append(async_register_trigger(self.hass, sentences, handler))
+
+    async def _async_on_fallback(
+        self,
+        intent_type: str,
+        group: dict[str, Any],
+        user_input: conversation.ConversationInput,
+        result: Any,
+    ) -> str | None:
+        """Run the intent a fallback trigger stands for, with the slots it would have had."""
+        slots = {k: str(v) for k, v in group.get("slots", {}).items()}
+        # A trigger cannot capture which alternative was said: the names fill the
+        # group's roles in the order they were spoken, as <partner> does in the template.
+        said: list[str] = []
+        for coordinator, key in named_partners(user_input.text, self.loaded()):
+            name = coordinator.couple.name(key)
+            if not said or said[-1] != name:  # one name in two couples, said once
+                said.append(name)
+        slots.update(zip(group.get("names", ()), said, strict=False))
+        if "other" in result.entities:
+            slots["other"] = str(result.entities["other"].value)
+        return await self.async_handle_intent(intent_type, slots, user_input)
 
     async def async_entry_unloading(self, coordinator: ReconnectCoordinator) -> None:
         """Keep a running check-in as partial, then drop the couple's sentences."""
@@ -366,6 +435,7 @@ class Voice:
         for state in self._couples.values():
             state.clear_listeners()
         self._couples.clear()
+        self._async_fall_back_to_triggers([])
 
     async def async_handle_intent(
         self, intent_type: str, slots: dict[str, str], user_input: conversation.ConversationInput
@@ -380,6 +450,7 @@ class Voice:
             context=user_input.context,
             language=user_input.language,
             device_id=user_input.device_id,
+            satellite_id=user_input.satellite_id,
             conversation_agent_id=user_input.agent_id,
         )
         return str(response.speech.get("plain", {}).get("speech", ""))
@@ -453,7 +524,9 @@ class Voice:
         if named:
             who = coordinator.couple.name(named[0])
         else:
-            speaker = self.speaker(coordinator, user_input.context, user_input.device_id)
+            speaker = self.speaker(
+                coordinator, user_input.context, user_input.device_id, user_input.satellite_id
+            )
             if speaker is None:
                 return self.say("who_unclear")
             who = coordinator.couple.name(speaker)
@@ -483,7 +556,9 @@ class Voice:
         journal.prompts_used[prompt_id] = today
         state.checkin = CheckIn(prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow())
         state.started_by = (
-            self.speaker(coordinator, via.context, via.device_id) if via is not None else None
+            self.speaker(coordinator, via.context, via.device_id, via.satellite_id)
+            if via is not None
+            else None
         )
         return state.checkin
 
@@ -519,7 +594,8 @@ class Voice:
                     await self.hass.services.async_call(
                         "assist_satellite",
                         "start_conversation",
-                        {"entity_id": entity_id, "start_message": opening},
+                        # A chime first: nobody asked the satellite to speak.
+                        {"entity_id": entity_id, "start_message": opening, "preannounce": True},
                         blocking=True,
                     )
                 except HomeAssistantError as err:
@@ -656,10 +732,14 @@ class Voice:
         (still so in 2026.10), so only an LLM-agent pipeline qualifies; the
         built-in agent's reply carries the question instead.
         """
-        if via is None or not via.device_id:
+        if via is None:
             return None
         agent = via.conversation_agent_id
         if agent is None or agent == conversation.HOME_ASSISTANT_AGENT:
+            return None
+        if via.satellite_id:
+            return via.satellite_id if self._can_converse(via.satellite_id) else None
+        if not via.device_id:
             return None
         for entry in er.async_entries_for_device(er.async_get(self.hass), via.device_id):
             if entry.domain == "assist_satellite" and self._can_converse(entry.entity_id):
