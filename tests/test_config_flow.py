@@ -215,7 +215,7 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
     assert init_integration.options[CONF_REPAIR_REMINDER_DAYS] == 2
     assert init_integration.options[CONF_ADVANCED]["support_days"] == 21
     assert isinstance(init_integration.options[CONF_ADVANCED]["support_days"], int)
-    assert init_integration.runtime_data.thresholds.support_days == 21
+    assert init_integration.runtime_data.coordinator.thresholds.support_days == 21
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.maya_jordan_repair_waiting").state == "on"
 

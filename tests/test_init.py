@@ -37,14 +37,14 @@ async def test_unload_and_setup_give_back_the_same_journal(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
     await log_a_day(hass)
-    before = list(init_integration.runtime_data.journal.events)
+    before = list(init_integration.runtime_data.coordinator.journal.events)
     states = {s.entity_id: s.state for s in hass.states.async_all()}
 
     # Reload before the delayed save would have landed: unloading flushes it.
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 
-    assert list(init_integration.runtime_data.journal.events) == before
+    assert list(init_integration.runtime_data.coordinator.journal.events) == before
     assert {s.entity_id: s.state for s in hass.states.async_all()} == states
     assert len(hass_storage[KEY]["data"]["events"]) == 4
 
@@ -56,7 +56,7 @@ async def test_a_restarted_home_assistant_has_every_event(
     frozen: FrozenDateTimeFactory,
 ) -> None:
     await log_a_day(hass)
-    before = list(init_integration.runtime_data.journal.events)
+    before = list(init_integration.runtime_data.coordinator.journal.events)
     # HA's final write at shutdown flushes the delayed save.
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
     await hass.async_block_till_done()
@@ -74,7 +74,7 @@ async def test_a_restarted_home_assistant_has_every_event(
         entry.add_to_hass(hass2)
         assert await hass2.config_entries.async_setup(entry.entry_id)
         await hass2.async_block_till_done()
-        assert list(entry.runtime_data.journal.events) == before
+        assert list(entry.runtime_data.coordinator.journal.events) == before
         assert hass2.states.get("sensor.maya_jordan_days_since_last_repair").state == "0"
         assert await hass2.config_entries.async_unload(entry.entry_id)
         await hass2.async_stop(force=True)
@@ -157,7 +157,7 @@ async def test_storage_from_version_1_is_migrated_without_loss(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
 
-    events = mock_config_entry.runtime_data.journal.events
+    events = mock_config_entry.runtime_data.coordinator.journal.events
     assert [(e.id, str(e.kind), e.text) for e in events] == [
         (1, "check_in", "the soup"),
         (2, "rupture", "money"),
@@ -221,7 +221,7 @@ async def test_storage_minor_version_2_gains_its_aggregates_without_loss(
     # Loaded again, from the aggregates this time: the same states.
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    journal = mock_config_entry.runtime_data.journal
+    journal = mock_config_entry.runtime_data.coordinator.journal
     assert any(isinstance(row, str) for row in journal.events.stored())
     assert hass.states.get("sensor.maya_jordan_days_since_last_repair").state == "0"
     assert hass.states.get("sensor.maya_jordan_maya_bids_made_7_days").state == "1"
@@ -290,7 +290,7 @@ async def test_keeping_one_year_rolls_up_older_events_and_changes_no_entity(
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
 
-    journal = mock_config_entry.runtime_data.journal
+    journal = mock_config_entry.runtime_data.coordinator.journal
     assert 60 < len(journal.events) < 100
     assert {s.entity_id: (s.state, dict(s.attributes)) for s in hass.states.async_all()} == states
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)

@@ -9,7 +9,7 @@ from home_assistant_intents import get_intents
 import pytest
 
 from custom_components.reconnect.keywords import template_keywords
-from custom_components.reconnect.voice import Language, custom_sentences
+from custom_components.reconnect.sentences import Language, custom_sentences
 
 # Home Assistant drops these before matching English (home-assistant-intents).
 SKIP_WORDS = get_intents("en")["skip_words"]

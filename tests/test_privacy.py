@@ -84,7 +84,7 @@ async def test_others_may_not_export_or_forget(
         await hass.services.async_call(
             DOMAIN, "forget", {"confirm": "Maya & Jordan"}, blocking=True, context=context
         )
-    assert len(init_integration.runtime_data.journal.events) == 3
+    assert len(init_integration.runtime_data.coordinator.journal.events) == 3
 
 
 async def test_forget_needs_the_couples_title(
@@ -100,12 +100,12 @@ async def test_forget_needs_the_couples_title(
             DOMAIN, "forget", {"confirm": "maya and jordan"}, blocking=True, context=context
         )
     assert "Nothing was deleted" in str(err.value)
-    assert len(init_integration.runtime_data.journal.events) == 3
+    assert len(init_integration.runtime_data.coordinator.journal.events) == 3
 
     await hass.services.async_call(
         DOMAIN, "forget", {"confirm": "Maya & Jordan"}, blocking=True, context=context
     )
-    assert init_integration.runtime_data.journal.events == []
+    assert init_integration.runtime_data.coordinator.journal.events == []
     assert hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]["events"] == []
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "0"
 
@@ -153,7 +153,7 @@ async def test_a_thousand_concurrent_calls_count_exactly(
         async_fire_time_changed(hass)
     await asyncio.gather(*tasks)
     await hass.async_block_till_done()
-    journal = init_integration.runtime_data.journal
+    journal = init_integration.runtime_data.coordinator.journal
     assert len(journal.events) == 1000
     assert len({e.id for e in journal.events}) == 1000
     maya = sum(1 for e in journal.events if e.partner == "a")
@@ -197,7 +197,7 @@ def payloads(fields: list[str]) -> st.SearchStrategy[dict[str, Any]]:
 async def test_any_input_succeeds_or_fails_cleanly_and_changes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, service: str
 ) -> None:
-    journal = init_integration.runtime_data.journal
+    journal = init_integration.runtime_data.coordinator.journal
     results: dict[str, int] = {"ok": 0, "refused": 0}
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -243,7 +243,7 @@ CHANGES = {
 async def test_any_intent_slot_gets_a_spoken_answer_or_a_clean_refusal(
     hass: HomeAssistant, init_integration: MockConfigEntry, intent_type: str
 ) -> None:
-    journal = init_integration.runtime_data.journal
+    journal = init_integration.runtime_data.coordinator.journal
     await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})  # something to undo
     slot_names = ["bidder", "response", "partner", "initiator", "rating", "appreciation", "couple"]
 

@@ -68,7 +68,7 @@ async def test_the_clock_jumping_backwards_never_gives_negative_days(
     freezer.move_to("2026-11-17 08:00:00+00:00")
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    init_integration.runtime_data.async_push()
+    init_integration.runtime_data.coordinator.async_push()
     await hass.async_block_till_done()
     assert hass.states.get("sensor.maya_jordan_days_since_last_repair").state == "0"
     assert hass.states.get("sensor.maya_jordan_check_in_streak").state == "1"
@@ -99,4 +99,4 @@ async def test_a_time_zone_change_and_dst_never_crash(
         await hass.async_block_till_done()
         assert hass.states.get("binary_sensor.maya_jordan_checked_in_today").state == "on"
         assert int(hass.states.get("sensor.maya_jordan_check_in_streak").state) >= 1
-    assert len(init_integration.runtime_data.journal.events) == 4
+    assert len(init_integration.runtime_data.coordinator.journal.events) == 4

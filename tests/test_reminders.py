@@ -28,6 +28,7 @@ from custom_components.reconnect.const import (
 )
 from custom_components.reconnect.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from homeassistant.components import conversation, persistent_notification
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
@@ -76,7 +77,9 @@ async def test_a_repair_reminder_comes_at_check_in_time_once_a_day_and_clears(
     hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     sent: list[Any] = []
-    init_integration.runtime_data.async_add_activity_listener(lambda t, d: sent.append((t, d)))
+    init_integration.runtime_data.coordinator.async_add_activity_listener(
+        lambda t, d: sent.append((t, d))
+    )
     await call(hass, "log_rupture", {"when": "2026-11-16T20:00:00"})
 
     await at(hass, freezer, "2026-11-21 05:29:59+00:00")
@@ -166,7 +169,9 @@ async def test_a_dst_week_sends_one_reminder_each_evening_at_local_time(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     sent: list[str] = []
-    mock_config_entry.runtime_data.async_add_activity_listener(lambda t, _: sent.append(t))
+    mock_config_entry.runtime_data.coordinator.async_add_activity_listener(
+        lambda t, _: sent.append(t)
+    )
     await call(hass, "log_rupture", {"when": "2026-10-15T20:00:00"})
 
     # 21:30 in Berlin is 19:30 UTC in summer time and 20:30 UTC after 25 October.
@@ -254,13 +259,20 @@ async def test_cycle_entities_from_a_seeded_journal(
     assert hass.states.get("binary_sensor.maya_jordan_pursuer_burnout_risk").state == "on"
     support = hass.states.get("binary_sensor.maya_jordan_support_suggested")
     assert support.state == "on"
-    assert "couples therapist" in support.attributes["message"]
-    assert "not a diagnosis" in support.attributes["message"]
+    # The state names the suggestion; its words are translations, shown by HA's frontend.
+    assert support.attributes["suggestion"] == "couples_support"
+    words = await async_get_translations(hass, "en", "entity", {DOMAIN})
+    suggestion = words[
+        f"component.{DOMAIN}.entity.binary_sensor.support_suggested.state_attributes"
+        ".suggestion.state.couples_support"
+    ]
+    assert "couples therapist" in suggestion
+    assert "not a diagnosis" in suggestion
 
     # Maya reaches again and Jordan answers: no longer burning out, but most of
     # her bids this month went unmet, so the cycle reads pursue-withdraw.
     events: list[dict[str, Any]] = []
-    mock_config_entry.runtime_data.async_add_activity_listener(
+    mock_config_entry.runtime_data.coordinator.async_add_activity_listener(
         lambda t, d: events.append({"type": t, **d})
     )
     for _ in range(6):

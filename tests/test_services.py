@@ -16,7 +16,7 @@ from .conftest import ENTRY_ID, call
 
 def stored(entry: MockConfigEntry) -> list[Any]:
     """Return the journal's events as the coordinator holds them."""
-    return list(entry.runtime_data.journal.events)
+    return list(entry.runtime_data.coordinator.journal.events)
 
 
 async def test_log_bid(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:

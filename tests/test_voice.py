@@ -24,7 +24,7 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from custom_components.reconnect.journal import EventKind
-from custom_components.reconnect.voice import DATA_VOICE
+from custom_components.reconnect import DATA_SENTENCES
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_HOMEASSISTANT_STOP
@@ -83,7 +83,7 @@ class Assist:
 
 
 def events(entry: MockConfigEntry) -> list[Any]:
-    return list(entry.runtime_data.journal.events)
+    return list(entry.runtime_data.coordinator.journal.events)
 
 
 def speaker(hass: HomeAssistant, users: dict[str, MockUser], case: dict[str, Any]) -> Assist:
@@ -250,7 +250,7 @@ async def test_a_full_check_in(
         "Thanks for checking in together. That's 2 nights of checking in. Something is still "
         "open between you. When you're both ready, a small step toward repair can help."
     )
-    journal = init_integration.runtime_data.journal
+    journal = init_integration.runtime_data.coordinator.journal
     tonight = [(e.kind, e.partner, e.rating, e.text) for e in journal.events][2:]
     assert tonight == [
         (EventKind.CHECK_IN, "a", 4, None),
@@ -329,7 +329,7 @@ async def test_stop_phrasings_keep_what_was_said_as_partial(
     assert await assist(text) == (
         "Okay, we'll stop here. What you shared is saved. Missing a night is not failure."
     )
-    journal = init_integration.runtime_data.journal
+    journal = init_integration.runtime_data.coordinator.journal
     assert [(e.partner, e.rating) for e in journal.events] == [("a", 4)]
     (session,) = journal.sessions
     assert not session.complete
@@ -348,7 +348,7 @@ async def test_a_check_in_that_times_out_is_kept_as_partial(
     frozen.tick(timedelta(minutes=11))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    journal = init_integration.runtime_data.journal
+    journal = init_integration.runtime_data.coordinator.journal
     (session,) = journal.sessions
     assert not session.complete
     assert hass_storage[f"{DOMAIN}.{ENTRY_ID}"]["data"]["sessions"][0].endswith(" partial")
@@ -384,7 +384,7 @@ async def test_prompts_rotate_and_are_not_repeated_within_14_days(
         await hass.async_block_till_done()
     for day, prompt in enumerate(asked):
         assert prompt not in asked[max(0, day - 13) : day]
-    assert len(init_integration.runtime_data.journal.prompts_used) == 20
+    assert len(init_integration.runtime_data.coordinator.journal.prompts_used) == 20
 
 
 async def test_asking_who_during_a_check_in_does_not_take_over_the_answers(
@@ -427,7 +427,7 @@ async def test_home_assistant_stopping_removes_every_answer_trigger(
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
     assert "Thank you" not in await assist("four")
-    assert not init_integration.runtime_data.journal.events
+    assert not init_integration.runtime_data.coordinator.journal.events
 
 
 async def test_custom_sentences_follow_the_couples(
@@ -487,8 +487,8 @@ async def test_two_couples_share_one_sentences_file(
     ]
     assert names == ["Ana", "Ben", "Jordan", "Maya"]
     assert (await Assist(hass)("Ben turned away")).startswith("Noted: Ana reached out")
-    assert len(second.runtime_data.journal.events) == 1
-    assert not init_integration.runtime_data.journal.events
+    assert len(second.runtime_data.coordinator.journal.events) == 1
+    assert not init_integration.runtime_data.coordinator.journal.events
     assert await hass.config_entries.async_remove(second.entry_id)
     await hass.async_block_till_done()
     names = [
@@ -533,9 +533,9 @@ async def test_a_failed_sentence_reload_falls_back_to_triggers_and_says_so(
         "Noted: Jordan turned toward Maya."
     )
     assert (await assistant("start our check-in")).endswith("from one to five?")
-    kinds = [e.kind for e in mock_config_entry.runtime_data.journal.events]
+    kinds = [e.kind for e in mock_config_entry.runtime_data.coordinator.journal.events]
     assert kinds == [EventKind.REPAIR, EventKind.BID]
-    assert hass.data[DATA_VOICE]._fallback
+    assert hass.data[DATA_SENTENCES].falling_back
 
     # The next reload that works withdraws the notice and the stand-in triggers.
     failing = False
@@ -545,4 +545,4 @@ async def test_a_failed_sentence_reload_falls_back_to_triggers_and_says_so(
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, "sentences_not_reloaded") is None
-    assert not hass.data[DATA_VOICE]._fallback
+    assert not hass.data[DATA_SENTENCES].falling_back

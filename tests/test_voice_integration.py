@@ -25,7 +25,7 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from custom_components.reconnect.journal import EventKind
-from custom_components.reconnect.voice import async_register_trigger
+from custom_components.reconnect.sentences import async_register_trigger
 from homeassistant.components import conversation
 from homeassistant.components.assist_satellite import (
     AssistSatelliteConfiguration,
@@ -125,7 +125,7 @@ async def test_an_llm_can_log_and_hold_a_check_in(
     )
     assert (await tool("ReconnectCheckInStop")).startswith("Okay, we'll stop here.")
     assert await tool("ReconnectCheckInAnswer", rating=3) == "We're not at that step right now."
-    kinds = [e.kind for e in init_integration.runtime_data.journal.events]
+    kinds = [e.kind for e in init_integration.runtime_data.coordinator.journal.events]
     assert kinds == [EventKind.BID, EventKind.CHECK_IN, EventKind.APPRECIATION]
 
 
@@ -370,8 +370,10 @@ async def test_two_couples_are_told_apart_by_names_and_speaker(
     assert await say("we had a fight") == (
         "More than one couple is set up here, and I don't know which one you are."
     )
-    assert [e.kind for e in other.runtime_data.journal.events] == [EventKind.BID]
-    assert [e.kind for e in init_integration.runtime_data.journal.events] == [EventKind.REPAIR]
+    assert [e.kind for e in other.runtime_data.coordinator.journal.events] == [EventKind.BID]
+    assert [e.kind for e in init_integration.runtime_data.coordinator.journal.events] == [
+        EventKind.REPAIR
+    ]
 
     # Unloading a couple removes its names from the sentences.
     assert await hass.config_entries.async_unload(other.entry_id)

@@ -8,13 +8,16 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .card import async_register_card
 from .const import DOMAIN
-from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
-from .intents import async_register_intents
+from .coordinator import ReconnectConfigEntry, ReconnectCoordinator, ReconnectData
+from .dialogue import Dialogue
+from .intent import DATA_LANGUAGE
 from .issues import async_report_corrupt_journal
 from .reminders import Reminders
+from .sentences import LANGUAGE, Language, SentencesFile
 from .services import async_setup_services
 from .store import (
     ReconnectStore,
@@ -23,23 +26,26 @@ from .store import (
     decode_journal,
     encode_journal,
 )
-from .voice import DATA_VOICE, Language, Voice
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+DATA_SENTENCES: HassKey[SentencesFile] = HassKey(f"{DOMAIN}_sentences")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and the voice skill, shared by every couple."""
+    """Register the actions, the card and the words, shared by every couple.
+
+    The intents come through HA's intent platform (intent.py), LLM tools
+    through llm.py.
+    """
     async_setup_services(hass)
     await async_register_card(hass)
-    lang = await hass.async_add_executor_job(Language.load, "en")
-    voice = hass.data[DATA_VOICE] = Voice(hass, lang)
-    async_register_intents(voice)
+    lang = hass.data[DATA_LANGUAGE] = await hass.async_add_executor_job(Language.load, LANGUAGE)
+    sentences = hass.data[DATA_SENTENCES] = SentencesFile(hass, lang)
 
     @callback
     def _stop(_event: Event) -> None:
-        voice.async_unload()
+        sentences.async_unload()
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
     return True
@@ -70,31 +76,50 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
     coordinator.async_roll_up()
     await coordinator.async_config_entry_first_refresh()
     coordinator.async_start()
-    entry.runtime_data = coordinator
-    # Options (thresholds) apply at once; renames reload through reconfigure.
+    lang = hass.data[DATA_LANGUAGE]
+    dialogue = Dialogue(hass, coordinator, lang)
+    entry.runtime_data = ReconnectData(coordinator, dialogue)
+
+    @callback
+    def _stop(_event: Event) -> None:
+        # Answer triggers must not outlive HA; a check-in under way is kept as partial.
+        dialogue.async_unload()
+
+    entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, _stop))
+    # Options (thresholds, the check-in time, reminders) apply at once; renames
+    # reload through reconfigure.
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    voice = hass.data[DATA_VOICE]
-    await voice.async_add_couple(coordinator)
-    Reminders(hass, coordinator, voice.lang.messages).async_start()
+    await hass.data[DATA_SENTENCES].async_update()
+    Reminders(hass, coordinator, lang.messages).async_start()
     return True
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
-    entry.runtime_data.async_push()
+    entry.runtime_data.coordinator.async_push()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:
-    """Write any pending change, then remove the entities."""
-    coordinator = entry.runtime_data
-    await hass.data[DATA_VOICE].async_entry_unloading(coordinator)
-    # Flush now: a reload reads the file before a delayed save would land.
+    """Remove the entities, then stop listening and write any pending change.
+
+    HA's order: platforms first, so a failed platform unload leaves the couple
+    whole and loaded; the entry's unload callbacks (timers, listeners) run after.
+    """
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
+    coordinator = entry.runtime_data.coordinator
+    # A running check-in is kept as partial, then everything is flushed now: a
+    # reload reads the file before a delayed save would land.
+    entry.runtime_data.dialogue.async_unload()
     await coordinator.store.async_save(encode_journal(coordinator.journal))
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if entry.disabled_by is not None:
+        # A disabled couple's names leave the sentences (a reload keeps them).
+        await hass.data[DATA_SENTENCES].async_update()
+    return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
     """Delete the couple's journal and their names from our Assist sentences."""
     await ReconnectStore(hass, entry.entry_id).async_remove()
-    if (voice := hass.data.get(DATA_VOICE)) is not None:
-        await voice.async_write_sentences(removing=entry.entry_id)
+    if (sentences := hass.data.get(DATA_SENTENCES)) is not None:
+        await sentences.async_update(removing=entry.entry_id)

@@ -18,7 +18,6 @@ from .coordinator import ReconnectConfigEntry
 from .cycle import CycleState
 from .entity import ReconnectEntity
 from .insights import Insights
-from .voice import DATA_VOICE
 
 PARALLEL_UPDATES = 0
 
@@ -62,7 +61,8 @@ async def async_setup_entry(
 ) -> None:
     """Add the couple's binary sensors."""
     async_add_entities(
-        ReconnectBinarySensor(entry.runtime_data, description) for description in BINARY_SENSORS
+        ReconnectBinarySensor(entry.runtime_data.coordinator, description)
+        for description in BINARY_SENSORS
     )
 
 
@@ -70,7 +70,7 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
     """A yes/no insight."""
 
     entity_description: ReconnectBinarySensorEntityDescription
-    _unrecorded_attributes = frozenset({"message", "heuristic"})
+    _unrecorded_attributes = frozenset({"suggestion", "heuristic"})
 
     @property
     def is_on(self) -> bool:
@@ -79,7 +79,7 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Carry a gentle suggestion (our words, never the couple's) when support may help."""
+        """Name a gentle suggestion when support may help; its words are in the translations."""
         if self.entity_description.key != "support_suggested" or not self.is_on:
             return None
-        return {"message": self.hass.data[DATA_VOICE].lang.messages["support"], "heuristic": True}
+        return {"suggestion": "couples_support", "heuristic": True}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields as dataclass_fields
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, fields as dataclass_fields
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
@@ -29,10 +29,13 @@ from .const import (
 )
 from .cycle import Thresholds
 from .insights import Insights, compute
-from .journal import Couple, Event, EventKind, Journal
+from .journal import Couple, Event, EventKind, Journal, Session
 from .store import ReconnectStore, encode_journal
 
-type ReconnectConfigEntry = ConfigEntry[ReconnectCoordinator]
+if TYPE_CHECKING:
+    from .dialogue import Dialogue
+
+type ReconnectConfigEntry = ConfigEntry[ReconnectData]
 type ActivityListener = Callable[[str, dict[str, Any]], None]
 
 LOGGED_ACTIVITY = {
@@ -40,6 +43,14 @@ LOGGED_ACTIVITY = {
     EventKind.RUPTURE: "rupture_logged",
     EventKind.REPAIR: "repair_logged",
 }
+
+
+@dataclass(slots=True)
+class ReconnectData:
+    """What one set-up couple holds while loaded: its journal's keeper and its dialogue."""
+
+    coordinator: ReconnectCoordinator
+    dialogue: Dialogue
 
 
 class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
@@ -168,6 +179,18 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         removed = self.journal.undo_last()
         await self._async_changed(removed)
         return removed
+
+    @callback
+    def async_use_prompt(self, prompt_id: str, day: date) -> None:
+        """Remember that tonight's check-in asked this prompt."""
+        self.journal.prompts_used[prompt_id] = day
+        self.save_soon()
+
+    @callback
+    def async_record_session(self, session: Session) -> None:
+        """Keep a finished or paused check-in."""
+        self.journal.record_session(session)
+        self.save_soon()
 
     async def async_save_now(self) -> None:
         """Write the journal at once (a finished check-in is precious)."""

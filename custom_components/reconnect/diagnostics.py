@@ -36,7 +36,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: ReconnectConfigEntry
 ) -> dict[str, Any]:
     """Return what helps debugging without anything a couple said or who they are."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     journal = coordinator.journal
     insights = coordinator.data
     return {

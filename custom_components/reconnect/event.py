@@ -34,7 +34,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the couple's activity event."""
-    async_add_entities([ReconnectActivity(entry.runtime_data, ACTIVITY)])
+    async_add_entities([ReconnectActivity(entry.runtime_data.coordinator, ACTIVITY)])
 
 
 class ReconnectActivity(ReconnectEntity, EventEntity):

@@ -37,24 +37,26 @@ async def async_report_corrupt_journal(hass: HomeAssistant, key: str, title: str
     return True
 
 
-SENTENCES_NOT_RELOADED = "sentences_not_reloaded"
+# Why Reconnect's sentences are heard through sentence triggers, and what each names.
+SENTENCES_ISSUES = {"sentences_not_reloaded": "error", "sentences_file_not_ours": "path"}
 
 
 @callback
-def async_report_sentences_not_reloaded(hass: HomeAssistant, error: str) -> None:
-    """Say that Assist could not reload our sentences, so triggers stand in for them."""
+def async_report_sentences_issue(hass: HomeAssistant, key: str, detail: str) -> None:
+    """Say why our sentences file is not in use, so triggers stand in for it."""
     ir.async_create_issue(
         hass,
         DOMAIN,
-        SENTENCES_NOT_RELOADED,
+        key,
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key=SENTENCES_NOT_RELOADED,
-        translation_placeholders={"error": error},
+        translation_key=key,
+        translation_placeholders={SENTENCES_ISSUES[key]: detail},
     )
 
 
 @callback
-def async_clear_sentences_not_reloaded(hass: HomeAssistant) -> None:
-    """Withdraw that issue once a reload worked."""
-    ir.async_delete_issue(hass, DOMAIN, SENTENCES_NOT_RELOADED)
+def async_clear_sentences_issue(hass: HomeAssistant) -> None:
+    """Withdraw those issues once the file is ours and reloaded."""
+    for key in SENTENCES_ISSUES:
+        ir.async_delete_issue(hass, DOMAIN, key)

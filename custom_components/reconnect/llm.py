@@ -13,7 +13,7 @@ from homeassistant.helpers import intent
 from homeassistant.helpers.llm import LLM_API_ASSIST, IntentTool, LLMContext, ToolAnnotations
 
 from .const import DOMAIN
-from .intents import HANDLERS, Status, Undo
+from .intent import HANDLERS, Status, Undo
 
 # What each tool does to the couple's journal, for agents that ask before acting.
 # Everything stays in Home Assistant: no tool reaches outside it.

@@ -109,7 +109,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the couple's and each partner's sensors."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     entities: list[SensorEntity] = [
         ReconnectSensor(coordinator, description) for description in SENSORS
     ]

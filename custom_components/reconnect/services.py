@@ -20,7 +20,6 @@ from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .journal import Event, JournalError
 from .schema import vol
 from .store import event_to_dict
-from .voice import DATA_VOICE
 
 ATTR_WHEN = "when"
 
@@ -146,7 +145,7 @@ def _coordinator(hass: HomeAssistant, entry_id: str | None) -> ReconnectCoordina
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_set_up")
     if len(entries) > 1:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="ambiguous_entry")
-    return entries[0].runtime_data
+    return entries[0].runtime_data.coordinator
 
 
 def _when(data: dict[str, Any]) -> dict[str, datetime]:
@@ -271,9 +270,9 @@ async def _snooze_reminders(
 async def _start_check_in(
     coordinator: ReconnectCoordinator, data: dict[str, Any]
 ) -> ServiceResponse:
-    voice = coordinator.hass.data[DATA_VOICE]
+    dialogue = coordinator.config_entry.runtime_data.dialogue
     satellites: list[str] = data.get("satellite", [])
-    started = await voice.async_start_check_in_on(coordinator, satellites)
+    started = await dialogue.async_start_on(satellites)
     return {"started_on": list[Any](started)}
 
 

@@ -1,32 +1,41 @@
-"""Assist intents, reached by HA's matcher, our answer triggers, and LLM agents.
+"""Assist intents (HA's intent platform), reached by HA's matcher, our triggers and LLM agents.
 
-HA's matcher finds them through the custom sentences voice.py writes; the
-check-in's answer triggers call them through voice.py; LLM agents use them as tools.
+HA's matcher finds them through the custom sentences sentences.py writes; the
+dialogue's answer triggers call them too; LLM agents use them as tools (llm.py).
+Each handler finds its couple through the config entries' runtime data.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, intent
+from homeassistant.util.hass_dict import HassKey
 
+from . import couples
 from .checkin import CheckIn, Say
-from .coordinator import ReconnectCoordinator
+from .const import DOMAIN
+from .coordinator import ReconnectData
 from .journal import EventKind, JournalError, Response, other
+from .routing import SPEAKER_WORDS
 from .schema import vol
-from .voice import SPEAKER_WORDS, Voice, named_partners
+from .sentences import Language
 
+DATA_LANGUAGE: HassKey[Language] = HassKey(f"{DOMAIN}_language")
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
+
+
+async def async_setup_intents(hass: HomeAssistant) -> None:
+    """Register every Reconnect intent (HA's intent platform calls this)."""
+    for handler in HANDLERS:
+        intent.async_register(hass, handler())
 
 
 class ReconnectIntentHandler(intent.IntentHandler):
     """Find the couple and the speaker, run, and speak the result."""
 
     name_slots: tuple[str, ...] = ()
-
-    def __init__(self, voice: Voice) -> None:
-        """Share the voice skill's state."""
-        self.voice = voice
 
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
@@ -35,48 +44,52 @@ class ReconnectIntentHandler(intent.IntentHandler):
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Handle the intent for the right couple."""
+        hass = intent_obj.hass
+        lang = hass.data[DATA_LANGUAGE]
         slots = self.async_validate_slots(intent_obj.slots)
         values = {key: slot["value"] for key, slot in slots.items()}
-        named = named_partners(
-            " ".join(str(values[k]) for k in self.name_slots if k in values), self.voice.loaded()
-        )
-        coordinator = self.voice.couple_for(
+        couple = couples.couple_for(
+            hass,
             intent_obj.context,
             intent_obj.device_id,
-            named,
-            values.get("couple"),
             intent_obj.satellite_id,
+            " ".join(str(values[k]) for k in self.name_slots if k in values),
+            values.get("couple"),
         )
         response = intent_obj.create_response()
-        if coordinator is None:
-            key = "which_couple" if self.voice.loaded() else "not_set_up"
-            response.async_set_speech(self.voice.say(key))
+        if couple is None:
+            key = "which_couple" if couples.loaded(hass) else "not_set_up"
+            response.async_set_speech(lang.say(key))
             return response
         try:
-            speech = await self.run(coordinator, values, intent_obj)
+            speech = await self.run(couple, values, intent_obj)
         except JournalError as err:
-            couple = coordinator.couple
-            template = self.voice.lang.responses.get(f"error_{err.key}")
-            speech = (template or self.voice.say("error")).format(
-                partners=f"{couple.name_a} and {couple.name_b}"
-            )
+            names = couple.coordinator.couple
+            template = lang.responses.get(f"error_{err.key}", lang.responses["error"])
+            speech = template.format(a=names.name_a, b=names.name_b)
         response.async_set_speech(speech)
         return response
 
-    def partner(
-        self, coordinator: ReconnectCoordinator, value: Any, intent_obj: intent.Intent
-    ) -> str | None:
+    def partner(self, couple: ReconnectData, value: Any, intent_obj: intent.Intent) -> str | None:
         """Resolve a name, or "me"/"I" to the speaker; None when the speaker is unknown."""
         if value is None:
             return None
         if str(value).strip().casefold() in SPEAKER_WORDS:
-            return self.voice.speaker(
-                coordinator, intent_obj.context, intent_obj.device_id, intent_obj.satellite_id
-            )
-        return coordinator.couple.resolve(str(value))
+            return self.speaker(couple, intent_obj)
+        return couple.coordinator.couple.resolve(str(value))
+
+    def speaker(self, couple: ReconnectData, intent_obj: intent.Intent) -> str | None:
+        """Tell which partner is speaking, if anyone can."""
+        return couples.speaker(
+            intent_obj.hass,
+            couple.coordinator,
+            intent_obj.context,
+            intent_obj.device_id,
+            intent_obj.satellite_id,
+        )
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Do the work and return what to say."""
         raise NotImplementedError
@@ -93,10 +106,10 @@ class StartCheckIn(ReconnectIntentHandler):
     )
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Start or resume."""
-        return await self.voice.async_start_check_in(coordinator, intent_obj)
+        return await couple.dialogue.async_start(intent_obj)
 
 
 class CheckInAnswer(ReconnectIntentHandler):
@@ -119,13 +132,11 @@ class CheckInAnswer(ReconnectIntentHandler):
         }
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Pass the answer to the dialogue."""
         if "appreciation" in values:
-            speaker = self.voice.speaker(
-                coordinator, intent_obj.context, intent_obj.device_id, intent_obj.satellite_id
-            )
+            speaker = self.speaker(couple, intent_obj)
             text = str(values["appreciation"])
 
             def step(checkin: CheckIn) -> Any:
@@ -136,7 +147,7 @@ class CheckInAnswer(ReconnectIntentHandler):
             def step(checkin: CheckIn) -> Any:
                 return checkin.answer_rating(rating)
 
-        return await self.voice.async_check_in_step(coordinator, step, intent_obj)
+        return await couple.dialogue.async_step(step, intent_obj)
 
 
 class CheckInSkip(ReconnectIntentHandler):
@@ -149,10 +160,10 @@ class CheckInSkip(ReconnectIntentHandler):
     )
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Skip."""
-        return await self.voice.async_check_in_step(coordinator, lambda c: c.skip(), intent_obj)
+        return await couple.dialogue.async_step(lambda c: c.skip(), intent_obj)
 
 
 class CheckInStop(ReconnectIntentHandler):
@@ -162,10 +173,10 @@ class CheckInStop(ReconnectIntentHandler):
     description = "Stops the running Reconnect check-in; what was already said is kept."
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Stop."""
-        return await self.voice.async_check_in_step(coordinator, lambda c: c.stop(), intent_obj)
+        return await couple.dialogue.async_step(lambda c: c.stop(), intent_obj)
 
 
 class LogBid(ReconnectIntentHandler):
@@ -195,22 +206,23 @@ class LogBid(ReconnectIntentHandler):
         response = intent_obj.slots.get("response", {}).get("value")
         if response is not None and str(response) not in set(Response):
             reply = intent_obj.create_response()
-            reply.async_set_speech(self.voice.say("unknown_response"))
+            reply.async_set_speech(intent_obj.hass.data[DATA_LANGUAGE].say("unknown_response"))
             return reply
         return await super().async_handle(intent_obj)
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Log it, or ask who reached out."""
-        bidder = self.partner(coordinator, values.get("bidder"), intent_obj)
+        coordinator = couple.coordinator
+        bidder = self.partner(couple, values.get("bidder"), intent_obj)
         if bidder is None and "responder" in values:
             # "Alex turned away": the bid was the other partner's.
-            responder = self.partner(coordinator, values["responder"], intent_obj)
+            responder = self.partner(couple, values["responder"], intent_obj)
             bidder = other(responder) if responder else None
         if bidder is None:
             slots = {"response": values["response"], "couple": coordinator.config_entry.entry_id}
-            return await self.voice.async_ask_who(coordinator, self.intent_type, slots, "bidder")
+            return await couple.dialogue.async_ask_who(self.intent_type, slots, "bidder")
         events = await coordinator.async_record(
             coordinator.journal.log_bid,
             bidder=bidder,
@@ -219,13 +231,12 @@ class LogBid(ReconnectIntentHandler):
         )
         bid = events[0]
         says = [
-            self.voice.render(
-                coordinator,
-                [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})],
+            couple.dialogue.render(
+                [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})]
             )
         ]
         if len(events) > 1:
-            says.append(self.voice.say("rupture_opened"))
+            says.append(couple.dialogue.lang.say("rupture_opened"))
         return " ".join(s.strip() for s in says)
 
 
@@ -245,12 +256,13 @@ class LogRupture(ReconnectIntentHandler):
         return {**COUPLE_SLOT, vol.Optional("partner"): cv.string}
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Log it; who raised it is optional, so an unknown speaker is fine."""
-        partner = self.partner(coordinator, values.get("partner"), intent_obj)
+        coordinator = couple.coordinator
+        partner = self.partner(couple, values.get("partner"), intent_obj)
         await coordinator.async_record(coordinator.journal.log_rupture, partner=partner)
-        return self.voice.say("rupture_logged")
+        return couple.dialogue.lang.say("rupture_logged")
 
 
 class LogRepair(ReconnectIntentHandler):
@@ -269,15 +281,16 @@ class LogRepair(ReconnectIntentHandler):
         return {**COUPLE_SLOT, vol.Optional("initiator"): cv.string}
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Log it, or ask who reached out first."""
-        initiator = self.partner(coordinator, values.get("initiator"), intent_obj)
+        coordinator = couple.coordinator
+        initiator = self.partner(couple, values.get("initiator"), intent_obj)
         if initiator is None:
             slots = {"couple": coordinator.config_entry.entry_id}
-            return await self.voice.async_ask_who(coordinator, self.intent_type, slots, "initiator")
+            return await couple.dialogue.async_ask_who(self.intent_type, slots, "initiator")
         await coordinator.async_record(coordinator.journal.log_repair, initiator=initiator)
-        return self.voice.render(coordinator, [Say("repair_logged", {"initiator": initiator})])
+        return couple.dialogue.render([Say("repair_logged", {"initiator": initiator})])
 
 
 class Status(ReconnectIntentHandler):
@@ -290,11 +303,12 @@ class Status(ReconnectIntentHandler):
     )
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Describe the state gently."""
+        coordinator = couple.coordinator
         insights = coordinator.data
-        say = self.voice.say
+        say = couple.dialogue.lang.say
         parts = [
             say("status_streak", streak=insights.check_in_streak)
             if insights.check_in_streak
@@ -318,15 +332,17 @@ class Undo(ReconnectIntentHandler):
     description = "Removes the most recently logged Reconnect entry and says which one."
 
     async def run(
-        self, coordinator: ReconnectCoordinator, values: dict[str, Any], intent_obj: intent.Intent
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Remove it and say what it was."""
+        coordinator = couple.coordinator
         removed = await coordinator.async_undo()
         first = removed[-1]  # the entry the person logged (an automatic rupture comes after it)
-        what = str(first.kind).replace("_", "-")
-        if first.partner and first.kind is not EventKind.RUPTURE:
-            what = f"{what} by {coordinator.couple.name(first.partner)}"
-        return self.voice.say("undone", what=what)
+        key = f"undone_{first.kind}"
+        if first.kind is EventKind.APPRECIATION and not first.partner:
+            key += "_anyone"
+        partner = coordinator.couple.name(first.partner) if first.partner else ""
+        return couple.dialogue.lang.say(key, partner=partner)
 
 
 HANDLERS = (
@@ -340,9 +356,3 @@ HANDLERS = (
     Status,
     Undo,
 )
-
-
-def async_register_intents(voice: Voice) -> None:
-    """Register every Reconnect intent."""
-    for handler in HANDLERS:
-        intent.async_register(voice.hass, handler(voice))

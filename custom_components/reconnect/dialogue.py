@@ -1,0 +1,286 @@
+"""One couple's spoken dialogue: the nightly check-in, and "who did that?" questions.
+
+checkin.py is the check-in as a pure state machine; this is its life in Home
+Assistant. A Dialogue lives in the couple's config entry runtime data. Its
+answer sentences are sentence triggers, live only while it waits for them:
+HA tries triggers before every command in the house.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components import conversation
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import intent
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
+
+from . import couples, satellite
+from .checkin import CheckIn, Rating, Say, Stage, Turn, pick_prompt
+from .const import LOGGER
+from .coordinator import ReconnectCoordinator
+from .journal import Session
+from .routing import named_partners
+from .sentences import Language, async_handle_intent, async_register_trigger, partner_alternatives
+
+# How long a check-in waits for an answer before pausing (the question needs talk time).
+RATING_TIMEOUT = timedelta(minutes=10)
+APPRECIATION_TIMEOUT = timedelta(minutes=30)
+WHO_TIMEOUT = timedelta(minutes=2)
+_NUMBER_ALTERNATIVES = "(" + "|".join([*map(str, range(11)), "zero", "one", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "ten"]) + ")"  # fmt: skip
+
+type Handler = Callable[[conversation.ConversationInput, Any], Awaitable[str | None]]
+
+
+@dataclass(slots=True)
+class Pending:
+    """A question we asked ("who reached out?") and the intent waiting for it."""
+
+    intent_type: str
+    slots: dict[str, str]
+    role: str
+
+
+class Dialogue:
+    """The couple's running check-in or pending question, and the answers it listens for."""
+
+    def __init__(
+        self, hass: HomeAssistant, coordinator: ReconnectCoordinator, lang: Language
+    ) -> None:
+        """Start with nothing running."""
+        self.hass = hass
+        self.coordinator = coordinator
+        self.lang = lang
+        self.checkin: CheckIn | None = None
+        self.started_by: str | None = None
+        self.pending: Pending | None = None
+        self._unregister: list[CALLBACK_TYPE] = []
+
+    def render(self, says: list[Say]) -> str:
+        """Speak reply keys with this couple's names."""
+        return self.lang.render(self.coordinator.couple, says)
+
+    # ----- listening -----
+
+    @callback
+    def _async_listen(self, sentences: list[str], handler: Handler, timeout: timedelta) -> None:
+        """Make answer sentences live until answered or timed out."""
+        self._async_stop_listening()
+        self._unregister.append(async_register_trigger(self.hass, sentences, handler))
+        self._unregister.append(async_call_later(self.hass, timeout, self._async_timed_out))
+
+    @callback
+    def _async_stop_listening(self) -> None:
+        while self._unregister:
+            self._unregister.pop()()
+
+    @callback
+    def _async_timed_out(self, _now: datetime) -> None:
+        self.pending = None
+        self._async_stop_listening()
+        if self.checkin is not None:
+            LOGGER.debug("Check-in paused after a quiet spell")
+            self.coordinator.config_entry.async_create_background_task(
+                self.hass, self._async_finish(self.checkin), "reconnect check-in pause"
+            )
+
+    @callback
+    def async_unload(self) -> None:
+        """Stop listening; keep a running check-in as partial."""
+        self._async_stop_listening()
+        if self.checkin is not None:
+            self._record_session(self.checkin, complete=False)
+            self.checkin = None
+
+    # ----- "who did that?" -----
+
+    async def async_ask_who(self, intent_type: str, slots: dict[str, str], role: str) -> str:
+        """Ask who did something and keep the intent waiting for the answer."""
+        if self.checkin is not None:
+            # A running check-in keeps its answer sentences; ask for names instead.
+            return self.lang.say("who_during_check_in")
+        self.pending = Pending(intent_type, slots, role)
+        couple = self.coordinator.couple
+        names = partner_alternatives((couple.name_a, couple.name_b))
+        sentences = [s.replace("<partner>", names) for s in self.lang.answers["who_answers"]]
+        self._async_listen(sentences, self._async_on_who, WHO_TIMEOUT)
+        key = {"bidder": "ask_who_bid", "initiator": "ask_who_repair"}.get(role, "ask_who_rupture")
+        return self.lang.say(key, a=couple.name_a, b=couple.name_b)
+
+    async def _async_on_who(
+        self, user_input: conversation.ConversationInput, result: Any
+    ) -> str | None:
+        pending, self.pending = self.pending, None
+        self._async_stop_listening()
+        if pending is None:  # pragma: no cover - the trigger is removed with the question
+            return None
+        couple = self.coordinator.couple
+        named = [key for _, key in named_partners(user_input.text, [(None, couple)])]
+        who = named[0] if named else self._speaker(user_input)
+        if who is None:
+            return self.lang.say("who_unclear")
+        slots = {**pending.slots, pending.role: couple.name(who)}
+        return await async_handle_intent(self.hass, pending.intent_type, slots, user_input)
+
+    def _speaker(self, heard: conversation.ConversationInput | intent.Intent) -> str | None:
+        device = heard.device_id
+        return couples.speaker(
+            self.hass, self.coordinator, heard.context, device, heard.satellite_id
+        )
+
+    # ----- the check-in -----
+
+    async def async_start(self, via: intent.Intent | None = None) -> str:
+        """Start tonight's check-in, or resume the one running."""
+        if self.checkin is not None:
+            return await self._async_turn(self.checkin, self.checkin.resume(), via)
+        checkin = self._begin(via)
+        self._announce_start()
+        return await self._async_turn(checkin, checkin.start(), via)
+
+    def _begin(self, via: intent.Intent | None) -> CheckIn:
+        """Create the check-in with tonight's prompt."""
+        self.pending = None
+        today = dt_util.now().date()
+        prompt_id = pick_prompt(
+            list(self.lang.prompts), self.coordinator.journal.prompts_used, today
+        )
+        self.coordinator.async_use_prompt(prompt_id, today)
+        self.checkin = CheckIn(prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow())
+        self.started_by = self._speaker(via) if via is not None else None
+        return self.checkin
+
+    def _announce_start(self) -> None:
+        couple = self.coordinator.couple
+        LOGGER.debug("Check-in started for %s", self.coordinator.config_entry.entry_id)
+        self.coordinator.async_fire_activity(
+            "check_in_started",
+            {"started_by": couple.name(self.started_by) if self.started_by else None},
+        )
+
+    async def async_start_on(self, satellites: list[str]) -> list[str]:
+        """Start the check-in on a satellite (the bedtime entry point).
+
+        A satellite that can start a conversation asks the first question and
+        listens. One that cannot (HA's built-in agent) announces an invitation
+        to say "start our check-in" instead. Without satellites, the check-in
+        starts and the next voice or app turn continues it.
+        """
+        if not satellites or self.checkin is not None:
+            await self.async_start()
+            return []
+        checkin = self._begin(None)
+        turn = checkin.start()
+        self._async_listen_for(checkin)
+        opened = await satellite.async_open_on(
+            self.hass, satellites, self.render([*turn.ack, *turn.ask])
+        )
+        if opened is not None:
+            self._announce_start()
+            return [opened]
+        # Nobody can answer yet: invite instead, and leave no check-in running.
+        self.checkin = None
+        self._async_stop_listening()
+        await satellite.async_announce(self.hass, satellites, self.lang.say("invite"))
+        return []
+
+    async def async_step(self, step: Callable[[CheckIn], Turn], via: intent.Intent | None) -> str:
+        """Apply one answer, skip or stop to the running check-in."""
+        if self.checkin is None:
+            return self.lang.say("not_now")
+        return await self._async_turn(self.checkin, step(self.checkin), via)
+
+    async def _async_turn(self, checkin: CheckIn, turn: Turn, via: intent.Intent | None) -> str:
+        """Record what was said, then speak, then listen for the next answer."""
+        coordinator = self.coordinator
+        for record in turn.records:
+            if isinstance(record, Rating):
+                await coordinator.async_record(
+                    coordinator.journal.log_check_in,
+                    partner=record.partner,
+                    rating=record.rating,
+                    auto_rupture=coordinator.auto_rupture,
+                )
+            else:
+                await coordinator.async_record(
+                    coordinator.journal.log_appreciation, partner=record.partner, text=record.text
+                )
+        ack = list(turn.ack)
+        if turn.finished:
+            return self.render(ack + await self._async_finish(checkin))
+        self._async_listen_for(checkin)
+        asking = satellite.asking_satellite(self.hass, via) if turn.listen else None
+        if asking is None:
+            return self.render([*ack, *turn.ask])
+        # On a satellite, ask the next question once it is idle, so nobody
+        # has to say the wake word again.
+        self._unregister.append(
+            satellite.async_ask_when_idle(self.hass, asking, self.render(list(turn.ask)))
+        )
+        return self.render(ack)
+
+    @callback
+    def _async_listen_for(self, checkin: CheckIn) -> None:
+        """Register exactly the answers the current step accepts."""
+        answers = self.lang.answers
+        if checkin.stage is Stage.RATING:
+            sentences = [
+                s.replace("<number>", _NUMBER_ALTERNATIVES) for s in answers["rating_answers"]
+            ]
+            timeout = RATING_TIMEOUT
+        else:
+            sentences = list(answers["appreciation_answers"])
+            timeout = APPRECIATION_TIMEOUT
+        sentences += answers["skip_answers"] + answers["stop_answers"]
+        self._async_listen(sentences, self._async_on_answer, timeout)
+
+    async def _async_on_answer(
+        self, user_input: conversation.ConversationInput, result: Any
+    ) -> str | None:
+        template = result.intent_sentence.text
+        answers = self.lang.answers
+        slots: dict[str, str] = {"couple": self.coordinator.config_entry.entry_id}
+        if template in answers["stop_answers"]:
+            intent_type = "ReconnectCheckInStop"
+        elif template in answers["skip_answers"]:
+            intent_type = "ReconnectCheckInSkip"
+        elif "appreciation" in result.entities:
+            intent_type = "ReconnectCheckInAnswer"
+            slots["appreciation"] = str(result.entities["appreciation"].value)
+        else:
+            intent_type = "ReconnectCheckInAnswer"
+            slots["rating"] = user_input.text
+        return await async_handle_intent(self.hass, intent_type, slots, user_input)
+
+    async def _async_finish(self, checkin: CheckIn) -> list[Say]:
+        """Close the check-in: keep it as complete or partial, and say a warm goodbye."""
+        coordinator = self.coordinator
+        self._record_session(checkin, complete=checkin.complete)
+        self.checkin = None
+        self._async_stop_listening()
+        await coordinator.async_save_now()
+        coordinator.async_fire_activity("check_in_completed", {"complete": checkin.complete})
+        coordinator.async_push()
+        if not checkin.complete:
+            return []
+        insights = coordinator.data
+        closing = [Say("close_streak", {"streak": insights.check_in_streak})]
+        if insights.open_ruptures:
+            closing.append(Say("close_repair"))
+        return closing
+
+    def _record_session(self, checkin: CheckIn, *, complete: bool) -> None:
+        """Keep a check-in in the journal as complete or partial."""
+        self.coordinator.async_record_session(
+            Session(
+                started_at=checkin.started_at,
+                ended_at=dt_util.utcnow(),
+                complete=complete,
+                started_by=self.started_by,
+            )
+        )

@@ -1,0 +1,112 @@
+"""Voice satellites: which one can ask the next question, and the calls that make it speak."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components import conversation
+from homeassistant.components.assist_satellite import AssistSatelliteEntityFeature
+from homeassistant.const import ATTR_SUPPORTED_FEATURES
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, State, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.helpers.event import async_call_later, async_track_state_change_event
+
+from .const import LOGGER
+
+DOMAIN = "assist_satellite"
+# How long to wait for a satellite to finish speaking before it listens again.
+IDLE_TIMEOUT = 60
+
+
+def can_converse(hass: HomeAssistant, entity_id: str) -> bool:
+    """Tell whether a satellite entity says it can start a conversation."""
+    state = hass.states.get(entity_id)
+    features = state.attributes.get(ATTR_SUPPORTED_FEATURES, 0) if state else 0
+    return bool(features & AssistSatelliteEntityFeature.START_CONVERSATION)
+
+
+def asking_satellite(hass: HomeAssistant, via: intent.Intent | None) -> str | None:
+    """Return the satellite that can ask the next question itself, if any.
+
+    HA refuses start_conversation on pipelines using its built-in agent
+    (still so in 2026.11), so only an LLM-agent pipeline qualifies; the
+    built-in agent's reply carries the question instead.
+    """
+    if via is None:
+        return None
+    agent = via.conversation_agent_id
+    if agent is None or agent == conversation.HOME_ASSISTANT_AGENT:
+        return None
+    if via.satellite_id:
+        return via.satellite_id if can_converse(hass, via.satellite_id) else None
+    if not via.device_id:
+        return None
+    for entry in er.async_entries_for_device(er.async_get(hass), via.device_id):
+        if entry.domain == DOMAIN and can_converse(hass, entry.entity_id):
+            return entry.entity_id
+    return None
+
+
+async def async_open_on(hass: HomeAssistant, satellites: list[str], message: str) -> str | None:
+    """Speak the opening on the first satellite that can then listen; return it."""
+    for entity_id in satellites:
+        if not can_converse(hass, entity_id):
+            continue
+        try:
+            await hass.services.async_call(
+                DOMAIN,
+                "start_conversation",
+                # A chime first: nobody asked the satellite to speak.
+                {"entity_id": entity_id, "start_message": message, "preannounce": True},
+                blocking=True,
+            )
+        except HomeAssistantError as err:
+            LOGGER.debug("start_conversation refused on %s: %s", entity_id, err)
+        else:
+            return entity_id
+    return None
+
+
+async def async_announce(hass: HomeAssistant, satellites: list[str], message: str) -> None:
+    """Announce on satellites; a failure is logged, never raised."""
+    try:
+        await hass.services.async_call(
+            DOMAIN, "announce", {"entity_id": satellites, "message": message}, blocking=True
+        )
+    except HomeAssistantError as err:
+        LOGGER.warning("Could not announce the check-in: %s", err)
+
+
+@callback
+def async_ask_when_idle(hass: HomeAssistant, entity_id: str, message: str) -> CALLBACK_TYPE:
+    """Call start_conversation once the satellite has finished its reply; return a canceller."""
+    unsubs: list[CALLBACK_TYPE] = []
+
+    @callback
+    def _cancel() -> None:
+        while unsubs:
+            unsubs.pop()()
+
+    @callback
+    def _changed(event: Any) -> None:
+        new: State | None = event.data["new_state"]
+        if new is not None and new.state == "idle":
+            _cancel()
+            hass.async_create_task(
+                hass.services.async_call(
+                    DOMAIN,
+                    "start_conversation",
+                    {"entity_id": entity_id, "start_message": message, "preannounce": False},
+                )
+            )
+
+    @callback
+    def _give_up(_now: datetime) -> None:
+        # It never went idle: stay quiet rather than talk over it.
+        _cancel()
+
+    unsubs.append(async_track_state_change_event(hass, entity_id, _changed))
+    unsubs.append(async_call_later(hass, IDLE_TIMEOUT, _give_up))
+    return _cancel

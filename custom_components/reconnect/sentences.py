@@ -1,0 +1,312 @@
+"""Reconnect's words: the language data, and the custom sentences file Assist reads.
+
+Sentences ship in sentences/<lang>.yaml. The always-live ones (log a bid, start
+the check-in, ...) are written as HA custom sentences, to
+<config>/custom_sentences/<lang>/reconnect.yaml, so HA's own intent matcher
+handles them beside its built-in sentences. That is the fast path for everyone
+else's commands: HA's matcher skips a group of ours at once when none of its
+required keywords (keywords.py) was said, while sentence triggers are
+string-matched one by one on every utterance (measured in benchmarks/).
+The folder is the user's: the writer touches only a file that carries its
+header, holds a lock, and reloads only its own language. When it cannot (the
+file is someone else's, or Assist fails to reload), the same sentences become
+sentence triggers and a Repairs issue says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+import importlib
+from pathlib import Path
+import re
+from typing import Any
+
+from homeassistant.components import conversation
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import intent
+from homeassistant.util.file import write_utf8_file_atomic
+from homeassistant.util.yaml import dump as dump_yaml, load_yaml_dict
+
+from .checkin import Say
+from .const import CONF_PARTNER_A, CONF_PARTNER_B, DOMAIN, LOGGER
+from .issues import async_clear_sentences_issue, async_report_sentences_issue
+from .journal import PARTNERS, Couple
+from .keywords import required_keywords
+from .routing import named_partners
+
+SENTENCES_DIR = Path(__file__).parent / "sentences"
+LANGUAGE = "en"
+# Where HA reads custom sentences: <config>/custom_sentences/<language>/*.yaml
+CUSTOM_SENTENCES_FILE = ("custom_sentences", LANGUAGE, "reconnect.yaml")
+OWNERSHIP_LINE = "# Written by the Reconnect integration"
+CUSTOM_SENTENCES_HEADER = (
+    f"{OWNERSHIP_LINE} from the partner names you set up.\n"
+    "# It is rewritten when a name changes and deleted when Reconnect is removed,\n"
+    "# so edits here do not last.\n"
+)
+PARTNER_LIST = "reconnect_partner"
+OTHER_LIST = "reconnect_other"
+# Reply values that are partner keys ("a"/"b") and are spoken as names.
+NAME_ROLES = ("bidder", "responder", "partner", "initiator")
+# Characters with a meaning in hassil templates cannot be part of a name there.
+_TEMPLATE_CHARS = re.compile(r"[()\[\]{}<>|]")
+
+type TriggerCallback = Callable[[conversation.ConversationInput, Any], Awaitable[str | None]]
+
+
+@dataclass(slots=True)
+class Language:
+    """One language's sentences, replies, reminders and prompt deck."""
+
+    intents: dict[str, list[dict[str, Any]]]
+    answers: dict[str, list[str]]
+    responses: dict[str, str]
+    prompts: dict[str, str]
+    messages: dict[str, str]
+
+    @classmethod
+    def load(cls, language: str) -> Language:
+        """Read sentences/<language>.yaml (blocking: run it in the executor)."""
+        data = load_yaml_dict(str(SENTENCES_DIR / f"{language}.yaml"))
+        return cls(
+            intents=data["intents"],
+            answers={k: v for k, v in data.items() if k.endswith("_answers")},
+            responses=data["responses"],
+            prompts=data["prompts"],
+            messages=data["messages"],
+        )
+
+    def say(self, key: str, **values: Any) -> str:
+        """Render one reply that names nobody."""
+        return self.responses[key].format(**values)
+
+    def render(self, couple: Couple, says: Iterable[Say]) -> str:
+        """Turn reply keys into one spoken reply, with the partners' names."""
+        parts = []
+        for say in says:
+            values = {
+                k: couple.name(str(v)) if k in NAME_ROLES and v in PARTNERS else v
+                for k, v in say.values.items()
+            }
+            parts.append(self.responses[say.key].format(**values))
+        return " ".join(p.strip() for p in parts if p.strip())
+
+
+def template_name(name: str) -> str:
+    """Make a name safe to write into a template."""
+    return " ".join(_TEMPLATE_CHARS.sub(" ", name).split())
+
+
+def partner_alternatives(names: Iterable[str]) -> str:
+    """Write names as a template alternative, longest first so "Ann Marie" beats "Ann"."""
+    safe = sorted({template_name(n) for n in names if template_name(n)}, key=len, reverse=True)
+    return "(" + "|".join(safe) + ")"
+
+
+def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
+    """Write the always-live sentences as HA custom sentences for these partner names.
+
+    Each <partner> becomes a slot named after the role the group gives it, so
+    "Maya turned away" reaches the intent as responder=Maya. Each group gets
+    required keywords, so HA's matcher skips it at once for other commands.
+    """
+    intents: dict[str, Any] = {}
+    for intent_type, groups in lang.intents.items():
+        # One data group per set of fixed slots: HA's matcher pays for each group
+        # on every utterance, and the roles are in the slot names already.
+        data: dict[str, dict[str, Any]] = {}
+        for group in groups:
+            slots = dict(group.get("slots", {}))
+            merged = data.setdefault(repr(sorted(slots.items())), {"sentences": [], "slots": slots})
+            for template in group["sentences"]:
+                text = template.replace("{other}", f"{{{OTHER_LIST}:other}}")
+                for role in group.get("names", ()):
+                    text = text.replace("<partner>", f"{{{PARTNER_LIST}:{role}}}", 1)
+                merged["sentences"].append(text)
+        intents[intent_type] = {"data": list(data.values())}
+    named = sorted({n for n in names if template_name(n)})
+    words = {PARTNER_LIST: frozenset(w.lower() for n in named for w in template_name(n).split())}
+    for intent_data in (d for i in intents.values() for d in i["data"]):
+        if keywords := required_keywords(intent_data["sentences"], words, named):
+            intent_data["required_keywords"] = keywords
+    values = [{"in": template_name(n), "out": n} for n in named]
+    return {
+        "language": LANGUAGE,
+        "intents": intents,
+        "lists": {PARTNER_LIST: {"values": values}, OTHER_LIST: {"wildcard": True}},
+    }
+
+
+@callback
+def async_register_trigger(
+    hass: HomeAssistant, sentences: list[str], trigger_callback: TriggerCallback
+) -> CALLBACK_TYPE:
+    """Register sentence triggers with the built-in agent, whatever HA's signature."""
+    manager = conversation.agent_manager.get_agent_manager(hass)
+    register: Callable[..., CALLBACK_TYPE] = manager.register_trigger
+    # The code object, not inspect.signature: that evaluates HA's annotations,
+    # some of which exist only for type checkers.
+    code = register.__code__
+    if "trigger_details" in code.co_varnames[: code.co_argcount]:
+        # HA 2025.10 to 2026.3 took the sentences and the callback as one TriggerDetails.
+        details = importlib.import_module(f"{conversation.__name__}.trigger").TriggerDetails
+        return register(details(sentences, trigger_callback))
+    return register(sentences, trigger_callback)
+
+
+async def async_handle_intent(
+    hass: HomeAssistant,
+    intent_type: str,
+    slots: dict[str, str],
+    user_input: conversation.ConversationInput,
+) -> str:
+    """Run one of our intents for words a trigger heard, and return what it says."""
+    response = await intent.async_handle(
+        hass,
+        DOMAIN,
+        intent_type,
+        {k: {"value": v} for k, v in slots.items()},
+        text_input=user_input.text,
+        context=user_input.context,
+        language=user_input.language,
+        device_id=user_input.device_id,
+        satellite_id=user_input.satellite_id,
+        conversation_agent_id=user_input.agent_id,
+    )
+    return str(response.speech.get("plain", {}).get("speech", ""))
+
+
+class NotOursError(Exception):
+    """The sentences file exists and Reconnect did not write it."""
+
+
+def _write_if_changed(path: Path, text: str | None) -> bool:
+    """Write (or with None, delete) our file; return whether anything changed."""
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    if old is not None and not old.startswith(OWNERSHIP_LINE):
+        raise NotOursError
+    if old == text:
+        return False
+    if text is None:
+        path.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_utf8_file_atomic(str(path), text)
+    return True
+
+
+class SentencesFile:
+    """Keeps <config>/custom_sentences/en/reconnect.yaml in step with the couples set up."""
+
+    def __init__(self, hass: HomeAssistant, lang: Language) -> None:
+        """Write for this language's sentences."""
+        self.hass = hass
+        self.lang = lang
+        self.path = Path(hass.config.path(*CUSTOM_SENTENCES_FILE))
+        # Two couples set up at once must not interleave read, write and reload.
+        self._lock = asyncio.Lock()
+        # Sentence triggers standing in for the file while Assist cannot use it.
+        self._fallback: list[CALLBACK_TYPE] = []
+
+    @property
+    def falling_back(self) -> bool:
+        """Tell whether sentence triggers stand in for the file."""
+        return bool(self._fallback)
+
+    def names(self, removing: str | None = None) -> list[str]:
+        """Return the partner names of every enabled couple (but `removing`)."""
+        return [
+            entry.data[key]
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            if entry.entry_id != removing and entry.disabled_by is None
+            for key in (CONF_PARTNER_A, CONF_PARTNER_B)
+        ]
+
+    async def async_update(self, removing: str | None = None) -> None:
+        """Write the sentences for the enabled couples (none left: delete the file).
+
+        HA reads them again only when the file changed, so a restart costs nothing.
+        """
+        async with self._lock:
+            names = self.names(removing)
+            text = None
+            if names:
+                text = CUSTOM_SENTENCES_HEADER + dump_yaml(custom_sentences(self.lang, names))
+            try:
+                changed = await self.hass.async_add_executor_job(_write_if_changed, self.path, text)
+            except NotOursError:
+                LOGGER.warning("%s was not written by Reconnect; leaving it alone", self.path)
+                async_report_sentences_issue(self.hass, "sentences_file_not_ours", str(self.path))
+                self._async_fall_back(names)
+                return
+            if changed or self._fallback:
+                await self._async_reload(names)
+
+    async def _async_reload(self, names: list[str]) -> None:
+        LOGGER.debug("Custom sentences updated; asking Assist to reload them")
+        try:
+            # Only our language: without one, HA reloads every language and, on
+            # 2026.x, re-reads the user's configuration.yaml too.
+            await self.hass.services.async_call(
+                conversation.DOMAIN, "reload", {"language": LANGUAGE}, blocking=True
+            )
+        except Exception as err:  # noqa: BLE001 - whatever broke HA's reload, keep listening
+            LOGGER.warning(
+                "Assist could not reload its sentences (%s); Reconnect listens through "
+                "sentence triggers instead",
+                type(err).__name__,
+            )
+            async_report_sentences_issue(self.hass, "sentences_not_reloaded", type(err).__name__)
+            self._async_fall_back(names)
+            return
+        async_clear_sentences_issue(self.hass)
+        self._async_fall_back([])
+
+    @callback
+    def async_unload(self) -> None:
+        """Remove any stand-in triggers."""
+        self._async_fall_back([])
+
+    @callback
+    def _async_fall_back(self, names: list[str]) -> None:
+        """Hear the always-live sentences as sentence triggers (none with no names)."""
+        for remove in self._fallback:
+            remove()
+        self._fallback = []
+        if not names:
+            return
+        alternatives = partner_alternatives(names)
+        for intent_type, groups in self.lang.intents.items():
+            for group in groups:
+                sentences = [t.replace("<partner>", alternatives) for t in group["sentences"]]
+                handler = partial(self._async_on_fallback, intent_type, group)
+                self._fallback.append(async_register_trigger(self.hass, sentences, handler))
+
+    async def _async_on_fallback(
+        self,
+        intent_type: str,
+        group: dict[str, Any],
+        user_input: conversation.ConversationInput,
+        result: Any,
+    ) -> str | None:
+        """Run the intent a stand-in trigger stands for, with the slots it would have had."""
+        slots = {k: str(v) for k, v in group.get("slots", {}).items()}
+        # A trigger cannot capture which alternative was said: the names fill the
+        # group's roles in the order they were spoken, as <partner> does in the template.
+        couples = [
+            (entry.entry_id, Couple(entry.data[CONF_PARTNER_A], entry.data[CONF_PARTNER_B]))
+            for entry in self.hass.config_entries.async_loaded_entries(DOMAIN)
+        ]
+        by_id = dict(couples)
+        said: list[str] = []
+        for entry_id, key in named_partners(user_input.text, couples):
+            name = by_id[entry_id].name(key)
+            if not said or said[-1] != name:  # one name in two couples, said once
+                said.append(name)
+        slots.update(zip(group.get("names", ()), said, strict=False))
+        if "other" in result.entities:
+            slots["other"] = str(result.entities["other"].value)
+        return await async_handle_intent(self.hass, intent_type, slots, user_input)
