@@ -130,7 +130,7 @@ async def test_nothing_is_sent_in_quiet_hours(
             CONF_QUIET_END: "08:00:00",
         },
     )
-    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
     await call(hass, "log_rupture", {"when": "2026-11-10T20:00:00"})
     for day in (21, 22, 23):
         await at(hass, freezer, f"2026-11-{day} 07:00:00+00:00")  # 23:00 local

@@ -61,6 +61,11 @@ class Dialogue:
         self.pending: Pending | None = None
         self._unregister: list[CALLBACK_TYPE] = []
 
+    @property
+    def listening(self) -> bool:
+        """Tell whether answer sentences are live."""
+        return bool(self._unregister)
+
     def render(self, says: list[Say]) -> str:
         """Speak reply keys with this couple's names."""
         return self.lang.render(self.coordinator.couple, says)

@@ -10,7 +10,8 @@ from datetime import datetime, time
 from typing import Any
 
 from homeassistant.components import persistent_notification
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
@@ -48,6 +49,8 @@ class Reminders:
         self.messages = messages
         entry_id = coordinator.config_entry.entry_id
         self.notification_id = f"{DOMAIN}_{entry_id}_reminder"
+        self._scheduled: time | None = None
+        self._unschedule: CALLBACK_TYPE = lambda: None
 
     @property
     def delivery(self) -> dict[str, Any]:
@@ -60,14 +63,29 @@ class Reminders:
     @callback
     def async_start(self) -> None:
         """Wake at the check-in time each day; clear once a repair or check-in lands."""
-        at = self._time(CONF_CHECK_IN_TIME, DEFAULT_CHECK_IN_TIME)
         entry = self.coordinator.config_entry
-        entry.async_on_unload(
-            async_track_time_change(
-                self.hass, self._async_tick, hour=at.hour, minute=at.minute, second=at.second
-            )
-        )
+        self._async_schedule()
+        entry.async_on_unload(self._async_unschedule)
+        # A new check-in time applies at once, without reloading the couple.
+        entry.async_on_unload(entry.add_update_listener(self._async_options_changed))
         entry.async_on_unload(self.coordinator.async_add_listener(self._async_clear_if_done))
+
+    @callback
+    def _async_schedule(self) -> None:
+        at = self._time(CONF_CHECK_IN_TIME, DEFAULT_CHECK_IN_TIME)
+        self._scheduled = at
+        self._unschedule = async_track_time_change(
+            self.hass, self._async_tick, hour=at.hour, minute=at.minute, second=at.second
+        )
+
+    @callback
+    def _async_unschedule(self) -> None:
+        self._unschedule()
+
+    async def _async_options_changed(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        if self._time(CONF_CHECK_IN_TIME, DEFAULT_CHECK_IN_TIME) != self._scheduled:
+            self._unschedule()
+            self._async_schedule()
 
     def due(self, now: datetime) -> ReminderReason | None:
         """Return why a reminder is due now, if it is."""

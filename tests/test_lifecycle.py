@@ -1,0 +1,147 @@
+"""HA's lifecycle and the user's files: options at once, unload order, the sentences file."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+import yaml
+
+from custom_components.reconnect.const import (
+    CONF_CHECK_IN_TIME,
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    DOMAIN,
+)
+from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.const import EVENT_CALL_SERVICE
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+
+from .conftest import ENTRY_ID, call
+from .test_reminders import NOTIFICATION, at, notifications
+
+SENTENCES = ("custom_sentences", "en", "reconnect.yaml")
+USERS_OWN = "# My own sentences\nlanguage: en\nintents: {}\n"
+
+
+async def say(hass: HomeAssistant, text: str) -> str:
+    result = await conversation.async_converse(hass, text, None, Context(), "en")
+    return str(result.response.speech["plain"]["speech"])
+
+
+def couple(title: str, a: str, b: str) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        data={CONF_PARTNER_A: a, CONF_PARTNER_B: b},
+        unique_id=f"{b.lower()}|{a.lower()}",
+    )
+
+
+async def test_a_new_check_in_time_applies_without_a_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    await call(hass, "log_rupture", {"when": "2026-11-16T20:00:00"})
+    hass.config_entries.async_update_entry(
+        init_integration, options={**init_integration.options, CONF_CHECK_IN_TIME: "22:00:00"}
+    )
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+
+    # In Los Angeles, 21:30 (the old time) is 05:30 UTC and 22:00 is 06:00 UTC.
+    await at(hass, freezer, "2026-11-21 05:30:00+00:00")
+    assert NOTIFICATION not in notifications(hass)
+    await at(hass, freezer, "2026-11-21 06:00:00+00:00")
+    assert NOTIFICATION in notifications(hass)
+
+
+# A failed unload leaves the entry (and so its timers) to HA until it restarts.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_failed_platform_unload_leaves_the_couple_whole(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    assert (await say(hass, "start our check-in")).endswith("from one to five?")
+    assert (await say(hass, "four")).startswith("Thank you, Maya.")
+    with patch.object(hass.config_entries, "async_unload_platforms", return_value=False):
+        assert not await hass.config_entries.async_unload(init_integration.entry_id)
+    assert init_integration.state is ConfigEntryState.FAILED_UNLOAD
+    # Nothing was torn down half way: the check-in still runs, with its answers,
+    # and it was not closed as partial.
+    dialogue = init_integration.runtime_data.dialogue
+    assert dialogue.checkin is not None
+    assert dialogue.checkin.rated == {"a": 4}
+    assert dialogue.listening
+    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}"]["data"]
+    assert not stored.get("sessions")
+    assert len(stored["events"]) == 1
+
+
+async def test_a_users_own_sentences_file_is_never_overwritten_or_deleted(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, frozen: FrozenDateTimeFactory
+) -> None:
+    path = Path(hass.config.path(*SENTENCES))
+    path.parent.mkdir(parents=True)
+    path.write_text(USERS_OWN, encoding="utf-8")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert path.read_text(encoding="utf-8") == USERS_OWN
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "sentences_file_not_ours")
+    assert issue is not None
+    assert issue.translation_placeholders == {"path": str(path)}
+    # Reconnect still hears its phrases, through sentence triggers.
+    assert (await say(hass, "Jordan apologized")).startswith("Noted: Jordan led a repair.")
+
+    assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert path.read_text(encoding="utf-8") == USERS_OWN
+
+
+async def test_two_couples_set_up_at_once_both_land_in_the_file(
+    hass: HomeAssistant, frozen: FrozenDateTimeFactory
+) -> None:
+    first, second = couple("Maya & Jordan", "Maya", "Jordan"), couple("Ana & Ben", "Ana", "Ben")
+    for entry in (first, second):
+        entry.add_to_hass(hass)
+    reloads = async_capture_events(hass, EVENT_CALL_SERVICE)
+    results = await asyncio.gather(
+        hass.config_entries.async_setup(first.entry_id),
+        hass.config_entries.async_setup(second.entry_id),
+    )
+    await hass.async_block_till_done()
+    assert results == [True, True]
+
+    written = yaml.safe_load(Path(hass.config.path(*SENTENCES)).read_text(encoding="utf-8"))
+    names = [v["out"] for v in written["lists"]["reconnect_partner"]["values"]]
+    assert names == ["Ana", "Ben", "Jordan", "Maya"]
+    # Only English is reloaded, never every language (nor the user's YAML).
+    calls = [e.data for e in reloads if e.data["service"] == "reload"]
+    assert calls
+    assert all(c["service_data"] == {"language": "en"} for c in calls)
+    assert (await say(hass, "Ben apologized")).startswith("Noted: Ben led a repair.")
+    assert (await say(hass, "Jordan apologized")).startswith("Noted: Jordan led a repair.")
+
+
+async def test_a_disabled_couples_names_leave_the_sentences(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    other = couple("Ana & Ben", "Ana", "Ben")
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+    path = Path(hass.config.path(*SENTENCES))
+    assert "Ana" in path.read_text(encoding="utf-8")
+
+    assert await hass.config_entries.async_set_disabled_by(other.entry_id, ConfigEntryDisabler.USER)
+    await hass.async_block_till_done()
+    text = path.read_text(encoding="utf-8")
+    assert "Ana" not in text
+    assert "Maya" in text
