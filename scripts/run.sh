@@ -2,10 +2,24 @@
 # Start a real Home Assistant on http://127.0.0.1:8123 with reconnect loaded,
 # onboarded, with a demo couple and a "Reconnect" dashboard. Ctrl-C stops it;
 # running it again keeps everything. RECONNECT_DEMO=1 also logs a 60-day history.
+# It runs the HA of the current lane's /opt/run (RUN_HA in scripts/lanes/current),
+# the newest release, which needs a Python our machines do not have.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
 url=http://127.0.0.1:8123
+
+if [ "${RECONNECT_LANE:-}" != current ]; then
+  # Build the lane first (minutes, the first time), while Ctrl-C can still stop that.
+  scripts/ha-env current
+  # bwrap dies at SIGINT or SIGTERM and then SIGKILLs its child, so hass would
+  # be orphaned mid-run. Ignored from here, the terminal's Ctrl-C (sent to the
+  # whole process group) stops only hass (below), which shuts down cleanly.
+  trap '' INT TERM
+  exec scripts/ha-env current -- scripts/run.sh
+fi
+
+# Inside the lane's root from here on.
+bin=/opt/run/bin
 
 # Link the integration into the dev config (idempotent; the link is git-ignored).
 mkdir -p config/custom_components
@@ -13,19 +27,22 @@ ln -sfn ../../custom_components/reconnect config/custom_components/reconnect
 
 echo "==> Checking the dev configuration"
 # check_config exits 0 for a config that is only partly valid; treat that as broken too.
-if ! .venv/bin/hass --script check_config -c config >config/check_config.log 2>&1 ||
+if ! "$bin/hass" --script check_config -c config >config/check_config.log 2>&1 ||
   grep -qE "Invalid config|Failed config|General Errors" config/check_config.log; then
   echo "error: the dev configuration in ./config is broken:" >&2
   grep -vE '^(Testing configuration|Configuration dir)' config/check_config.log >&2 || true
   exit 1
 fi
 
-echo "==> Starting Home Assistant (log: config/home-assistant.log)"
-.venv/bin/hass -c config --skip-pip &
+echo "==> Starting Home Assistant $("$bin/python" -c 'from homeassistant.const import __version__; print(__version__)') (log: config/home-assistant.log)"
+# HA handles SIGINT and SIGTERM only once it has started; until then they must
+# end it, not be ignored as above.
+env --default-signal=INT,TERM "$bin/hass" -c config --skip-pip &
 hass_pid=$!
-trap 'kill -INT "$hass_pid" 2>/dev/null; wait "$hass_pid"; exit 0' INT TERM
+# Should a step below fail, stop HA rather than leave it holding the port.
+trap 'kill -INT "$hass_pid" 2>/dev/null && wait "$hass_pid" || true' EXIT
 
-.venv/bin/python - "$url" "$hass_pid" <<'PY'
+"$bin/python" - "$url" "$hass_pid" <<'PY'
 import sys, time, os, urllib.request, urllib.error
 url, pid = sys.argv[1], int(sys.argv[2])
 deadline = time.monotonic() + 180
@@ -43,9 +60,9 @@ while time.monotonic() < deadline:
 sys.exit("error: Home Assistant did not answer within 180 s; see config/home-assistant.log")
 PY
 
-.venv/bin/python scripts/dev_setup.py prepare "$url"
+"$bin/python" scripts/dev_setup.py prepare "$url"
 if [ "${RECONNECT_DEMO:-0}" = 1 ]; then
-  .venv/bin/python scripts/dev_setup.py demo "$url"
+  "$bin/python" scripts/dev_setup.py demo "$url"
 fi
 cat <<MSG
 

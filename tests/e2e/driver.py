@@ -1,17 +1,21 @@
 """End to end: a real Home Assistant process, its HTTP APIs, and a real Chromium.
 
-Run by tests/e2e/test_stack.py, or by hand: .venv/bin/python tests/e2e/driver.py
+Run by tests/e2e/test_stack.py, or by hand:
+    scripts/ha-env current -- python tests/e2e/driver.py
 It copies the dev config to a temporary folder, starts `hass` on a free port
 bound to 127.0.0.1, prepares it the way `make run` does, talks to Assist, reads
 the entities over REST and the websocket, opens the dashboard in Chromium,
-restarts HA, and kills it with SIGKILL right after a check-in.
+restarts HA, and kills it with SIGKILL right after a check-in. After every start
+each config entry must be loaded, and HA's log must hold no ERROR line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
+import re
 import signal
 import socket
 import subprocess
@@ -28,7 +32,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from dev_setup import HA, prepare  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-HASS = str(Path(sys.executable).parent / "hass")
+# The HA that `make run` starts (the current lane's /opt/run, a newer release than
+# the tests' own), else the one beside this Python.
+HASS = os.environ.get("RECONNECT_HASS") or next(
+    p for p in ("/opt/run/bin/hass", str(Path(sys.executable).parent / "hass")) if Path(p).exists()
+)
+# A record of level ERROR or CRITICAL in home-assistant.log (not a traceback line).
+ERROR_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \S+ (ERROR|CRITICAL) ")
 START_TIMEOUT = 180
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -83,6 +93,16 @@ class Server:
                 await asyncio.sleep(0.5)
         raise AssertionError(f"hass did not answer in {START_TIMEOUT} s:\n{self.log_tail()}")
 
+    def errors(self) -> list[str]:
+        """The log's ERROR records since this run started (HA rolls the log over then)."""
+        log = (self.config / "home-assistant.log").read_text(errors="replace")
+        return [line for line in log.splitlines() if ERROR_RECORD.match(line)]
+
+    def assert_clean_log(self) -> None:
+        errors = self.errors()
+        assert not errors, "\n".join(["ERROR records in home-assistant.log:", *errors,
+                                       "--- the log's end:", self.log_tail(200)])  # fmt: skip
+
     def stop(self, sig: int = signal.SIGINT) -> None:
         assert self.process is not None
         started = time.monotonic()
@@ -108,6 +128,22 @@ async def running(ha: HA) -> None:
     while (await ha.request("GET", "/api/config"))["state"] != "RUNNING":
         assert time.monotonic() - started < START_TIMEOUT, "HA never reached RUNNING"
         await asyncio.sleep(0.5)
+
+
+async def healthy(ha: HA, server: Server) -> None:
+    """Every config entry is loaded, and the log has no ERROR record."""
+    started = time.monotonic()
+    # Entries onboarding has just added may still be setting up: give them time.
+    while True:
+        entries = await ha.request("GET", "/api/config/config_entries/entry")
+        failed = {
+            e["title"]: (e["state"], e.get("reason")) for e in entries if e["state"] != "loaded"
+        }
+        if not failed or time.monotonic() - started > 30:
+            break
+        await asyncio.sleep(0.5)
+    assert not failed, f"config entries not loaded: {failed}\n{server.log_tail()}"
+    server.assert_clean_log()
 
 
 async def converse(ha: HA, text: str, conversation_id: str | None = None) -> tuple[str, str]:
@@ -211,6 +247,8 @@ async def main() -> None:
                 await running(ha)
                 refresh = ha.token
                 step("onboarded through HA's APIs", started)
+                await healthy(ha, server)
+                print(f"  {HASS}: HA {(await ha.request('GET', '/api/config'))['version']}")
 
                 started = time.monotonic()
                 await hold_check_in(ha, ("four", "three"))
@@ -241,25 +279,35 @@ async def main() -> None:
 
             started = time.monotonic()
             server.stop()
+            server.assert_clean_log()  # the whole first run, its shutdown included
             before = server.journal()
             await server.start()
             async with aiohttp.ClientSession() as session:
                 ha = HA(session, server.url)
                 await ha.log_in()
                 await running(ha)
+                await healthy(ha, server)
                 assert await states(ha) == rest
                 step("restart keeps every entity", started)
 
                 started = time.monotonic()
                 await hold_check_in(ha, ("five", "two"))
             server.stop(signal.SIGKILL)  # right after the check-in completed
+            server.assert_clean_log()
             await server.start()
             after = server.journal()
             assert after["events"][: len(before["events"])] == before["events"]
             new = [row.split(" ")[2:5] for row in after["events"][len(before["events"]) :]]
             assert new[:2] == [["check_in", "a", "5"], ["check_in", "b", "2"]], new
             assert [s.split(" ")[2] for s in after["sessions"]] == ["complete", "complete"]
+            async with aiohttp.ClientSession() as session:
+                ha = HA(session, server.url)
+                await ha.log_in()
+                await running(ha)
+                await healthy(ha, server)
             step("SIGKILL after a check-in loses nothing", started)
+            server.stop()
+            server.assert_clean_log()
         finally:
             if server.process is not None:
                 server.stop()
