@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hassil import Intents, recognize_all
+from hassil import Intents, parse_sentence, recognize_all, sample_expression
 from hassil.intents import TextSlotList
 from hassil.sample import sample_intents
 from home_assistant_intents import get_intents
@@ -56,27 +56,59 @@ def test_every_sentence_still_matches_with_its_required_keywords() -> None:
             assert {r.intent.name for r in recognize_all(said, keyed)} == expected, said
 
 
-@pytest.mark.parametrize(
-    ("template", "keywords"),
-    [
-        ("undo that", {"undo"}),  # "that" is common: the rarer word is the key
-        ("(start|begin) [our|the] check-in", {"check-in"}),
-        ("[it's] (check-in|check in) time", {"time"}),
-        ("(he|she|they) turned away", {"away"}),  # ties: the first in order
-        ("{reconnect_partner:responder} apologized", {"apologized"}),
-        ("{reconnect_partner:x} {reconnect_other:y}", {"maya", "jordan"}),
-        ("(a|[b]) c", {"c"}),
-        ("[only optional]", None),
-        ("{reconnect_other:y}", None),
-        ("(one|two three)|four", {"one", "three", "four"}),
-    ],
-)
+LISTS = {"reconnect_partner": frozenset({"maya", "jordan"})}
+TEMPLATES = [
+    ("undo that", {"undo"}),  # "that" is common: the rarer word is the key
+    ("(start|begin) [our|the] check-in", {"check-in"}),
+    ("[it's] (check-in|check in) time", {"time"}),
+    ("(he|she|they) turned away", {"away"}),  # ties: the first alphabetically
+    ("{reconnect_partner:responder} apologized", {"apologized"}),
+    ("{reconnect_partner:x} {reconnect_other:y}", {"maya", "jordan"}),
+    ("(a|[b]) c", {"c"}),
+    ("[only optional]", None),
+    ("{reconnect_other:y}", None),
+    ("(one|two three)|four", {"one", "three", "four"}),
+    # Only whole words: "check" is said as part of "check-in" here.
+    ("check(-in| in) time", {"time"}),
+    ("apologi(zed|sed)", None),
+    ("how('s| is) our (relationship|connection)", {"relationship", "connection"}),
+    ("{reconnect_partner:x}'s turn", {"turn"}),  # "Maya's" is said, not "'s"
+    ("[{reconnect_partner:x}] (sorry|thanks)", {"sorry", "thanks"}),
+    ("[please ]undo", {"undo"}),
+    # An expansion rule is not known here; a permutation needs all its parts.
+    ("<number> out of five", {"five"}),
+    ("<number>", None),
+    ("(red;{reconnect_partner:x})", {"red"}),
+    ("(red;blue) [(green;yellow)]", {"blue"}),
+]
+
+
+@pytest.mark.parametrize(("template", "keywords"), TEMPLATES)
 def test_template_keywords(template: str, keywords: set[str] | None) -> None:
-    lists = {"reconnect_partner": frozenset({"maya", "jordan"})}
-    found = template_keywords(template, lists)
+    found = template_keywords(template, LISTS)
     assert (None if found is None else set(found)) == keywords
 
 
-def test_an_unclosed_template_is_an_error() -> None:
+@pytest.mark.parametrize("template", [t for t, keywords in TEMPLATES if keywords])
+def test_every_expansion_says_a_keyword(template: str) -> None:
+    found = template_keywords(template, LISTS)
+    assert found
+    texts = list(
+        sample_expression(
+            parse_sentence(template).expression,
+            slot_lists={
+                "reconnect_partner": TextSlotList.from_strings(["Maya", "Jordan"]),
+                "reconnect_other": TextSlotList.from_strings(["purple"]),
+            },
+            expansion_rules={"number": parse_sentence("(one|two)")},
+        )
+    )
+    assert texts
+    for text in texts:
+        assert found & set(text.lower().split()), text
+
+
+@pytest.mark.parametrize("template", ["(start our", "start) our", "[start our"])
+def test_an_unclosed_template_is_an_error(template: str) -> None:
     with pytest.raises(ValueError, match="unclosed"):
-        template_keywords("(start our", {})
+        template_keywords(template, {})
