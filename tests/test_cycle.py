@@ -7,17 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.reconnect.cycle import (
-    CycleState,
+from custom_components.reconnect.cycle import CycleState, Thresholds, assess, support_suggested
+from custom_components.reconnect.journal import Journal, Session
+from custom_components.reconnect.reminder_rules import (
     ReminderReason,
-    Thresholds,
-    assess,
     may_send,
     reminder_due,
     reminder_messages,
-    support_suggested,
 )
-from custom_components.reconnect.journal import Journal, Session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)

@@ -325,7 +325,9 @@ def test_sessions_and_prompt_history_round_trip() -> None:
     j = journal()
     j.record_session(Session(started_at=at(1, 1), ended_at=at(1), complete=True))
     j.record_session(Session(started_at=at(0, 1), ended_at=at(0), complete=False))
-    j.prompts_used["engaged_dream"] = TODAY
+    j.history.use_prompt("engaged_dream", TODAY)
+    with pytest.raises(TypeError):  # read-only: only the coordinator changes it
+        j.prompts_used["engaged_dream"] = TODAY  # type: ignore[index]
     back = decode_journal(encode_journal(j), BERLIN)
     assert back.sessions == j.sessions
     assert back.prompts_used == {"engaged_dream": TODAY}
@@ -470,7 +472,7 @@ def test_undo_reads_only_the_rows_it_needs() -> None:
         (EventKind.BID, False),
     ]
     assert sum(not isinstance(row, str) for row in loaded.events.stored()) == 0
-    assert loaded.open_ruptures == 0
+    assert loaded.trackers.open_ruptures == 0
 
 
 @pytest.mark.parametrize("seed", range(10))

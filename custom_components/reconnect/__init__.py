@@ -23,7 +23,6 @@ from .store import (
     ReconnectStore,
     StorageFormatError,
     StorageVersionError,
-    decode_journal,
     encode_journal,
 )
 
@@ -59,7 +58,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
         if stored is None:
             # A new couple, or HA moved an unreadable file aside: say where it is.
             await async_report_corrupt_journal(hass, store.key, entry.title)
-        journal = decode_journal(stored, dt_util.get_default_time_zone())
+        journal = await store.async_decode(stored, dt_util.get_default_time_zone())
     except StorageVersionError as err:
         # Refuse to run rather than overwrite a newer file: a downgrade loses nothing.
         raise ConfigEntryError(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields as dataclass_fields
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event as HassEvent, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_change
@@ -30,6 +30,7 @@ from .const import (
 from .cycle import Thresholds
 from .insights import Insights, compute
 from .journal import Couple, Event, EventKind, Journal, Session
+from .rollup import Rezone, RollUp
 from .store import ReconnectStore, encode_journal
 
 if TYPE_CHECKING:
@@ -37,6 +38,18 @@ if TYPE_CHECKING:
 
 type ReconnectConfigEntry = ConfigEntry[ReconnectData]
 type ActivityListener = Callable[[str, dict[str, Any]], None]
+
+
+class Job(Protocol):
+    """Work planned by the journal on a copy, run in the executor."""
+
+    def run(self) -> Self:
+        """Do the work; return the result."""
+
+
+# Entry states in which work done off the loop may land (during setup, or loaded).
+ACTIVE = (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED)
+OFF_THE_LOOP_TRIES = 3
 
 LOGGED_ACTIVITY = {
     EventKind.BID: "bid_logged",
@@ -133,17 +146,26 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         )
 
     @callback
-    def async_roll_up(self) -> int:
-        """Turn raw events older than the kept years into day totals; return how many."""
+    def async_roll_up(self) -> None:
+        """Turn raw events older than the kept years into day totals, in the executor.
+
+        Insights read day totals, so they do not change while it runs.
+        """
         years = int(self.option(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS))
         if not years:
-            return 0
+            return
         cutoff = dt_util.now().date() - timedelta(days=round(365.25 * years))
-        moved = self.journal.roll_up(cutoff)
-        if moved:
-            LOGGER.debug("Rolled %s events into day totals", moved)
+        if (plan := self.journal.plan_roll_up(cutoff)) is not None:
+            self._async_off_the_loop(plan, lambda: self.journal.plan_roll_up(cutoff), self._rolled)
+
+    @callback
+    def _rolled(self, done: RollUp) -> bool:
+        if not self.journal.apply_roll_up(done):
+            return False
+        if done.moved:
+            LOGGER.debug("Rolled %s events into day totals", done.moved)
             self.save_soon()
-        return moved
+        return True
 
     @callback
     def _async_midnight(self, _now: datetime) -> None:
@@ -152,8 +174,41 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
 
     @callback
     def _async_config_changed(self, _event: HassEvent[Any]) -> None:
-        self.journal.set_time_zone(dt_util.get_default_time_zone())
+        """Re-bucket the days in the executor when HA's time zone changed."""
+        tz = dt_util.get_default_time_zone()
+        if (plan := self.journal.plan_time_zone(tz)) is None:
+            self.async_push()
+            return
+        self._async_off_the_loop(plan, lambda: self.journal.plan_time_zone(tz), self._rezoned)
+
+    @callback
+    def _rezoned(self, done: Rezone) -> bool:
+        if not self.journal.apply_time_zone(done):
+            return False
+        self.save_soon()  # saved with the new zone's aggregates, the next load reads none
         self.async_push()
+        return True
+
+    @callback
+    def _async_off_the_loop[J: Job](
+        self, job: J, plan_again: Callable[[], J | None], land: Callable[[J], bool]
+    ) -> None:
+        """Run work over every row on a copy in the executor, then land it on the loop.
+
+        A task the entry's unload waits for. A change to the journal meanwhile
+        makes the work stale: it is planned again, a few times.
+        """
+
+        async def run(job: J) -> None:
+            for _ in range(OFF_THE_LOOP_TRIES):
+                done = await self.hass.async_add_executor_job(job.run)
+                if self.config_entry.state not in ACTIVE:
+                    return  # unloading: its final save has been written, or is being
+                if land(done) or (next_job := plan_again()) is None:
+                    return
+                job = next_job
+
+        self.config_entry.async_create_task(self.hass, run(job), f"reconnect {type(job).__name__}")
 
     def save_soon(self) -> None:
         """Save with the usual delay (for small state such as reminders)."""
@@ -183,7 +238,7 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
     @callback
     def async_use_prompt(self, prompt_id: str, day: date) -> None:
         """Remember that tonight's check-in asked this prompt."""
-        self.journal.prompts_used[prompt_id] = day
+        self.journal.history.use_prompt(prompt_id, day)
         self.save_soon()
 
     @callback
@@ -191,6 +246,24 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         """Keep a finished or paused check-in."""
         self.journal.record_session(session)
         self.save_soon()
+
+    @callback
+    def async_mark_reminded(self, day: date) -> None:
+        """Remember that today's reminder went out (at most one a day)."""
+        self.journal.reminders.mark_sent(day)
+        self.save_soon()
+
+    @callback
+    def async_snooze(self, until: date | None) -> None:
+        """Hold reminders until a local day; None resumes them."""
+        self.journal.reminders.snooze(until)
+        self.save_soon()
+
+    async def async_forget(self) -> None:
+        """Wipe everything the couple logged, write that at once, and update the entities."""
+        self.journal.forget()
+        await self.async_save_now()
+        self.async_push()
 
     async def async_save_now(self) -> None:
         """Write the journal at once (a finished check-in is precious)."""

@@ -18,6 +18,7 @@ from .const import (
     CONF_SATELLITES_B,
 )
 from .coordinator import ReconnectConfigEntry
+from .events import EventRows
 
 TO_REDACT = {
     "title",
@@ -32,6 +33,22 @@ TO_REDACT = {
 }
 
 
+def count_events(events: EventRows) -> dict[str, Any]:
+    """Count the events, by kind, with text and automatic (reads every row)."""
+    kinds: Counter[str] = Counter()
+    with_text = automatic = 0
+    for event in events:
+        kinds[str(event.kind)] += 1
+        with_text += bool(event.text)
+        automatic += event.auto
+    return {
+        "events": len(events),
+        "by_kind": dict(sorted(kinds.items())),
+        "with_text": with_text,
+        "automatic": automatic,
+    }
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: ReconnectConfigEntry
 ) -> dict[str, Any]:
@@ -39,6 +56,8 @@ async def async_get_config_entry_diagnostics(
     coordinator = entry.runtime_data.coordinator
     journal = coordinator.journal
     insights = coordinator.data
+    # Counting reads every row: in the executor, from a copy taken now.
+    counts = await hass.async_add_executor_job(count_events, journal.events.copy())
     return {
         "entry": async_redact_data(
             {
@@ -50,10 +69,7 @@ async def async_get_config_entry_diagnostics(
             TO_REDACT,
         ),
         "journal": {
-            "events": len(journal.events),
-            "by_kind": dict(sorted(Counter(str(e.kind) for e in journal.events).items())),
-            "with_text": sum(1 for e in journal.events if e.text),
-            "automatic": sum(1 for e in journal.events if e.auto),
+            **counts,
             "sessions": len(journal.sessions),
             "complete_sessions": sum(1 for s in journal.sessions if s.complete),
             "prompts_used": len(journal.prompts_used),

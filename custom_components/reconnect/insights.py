@@ -82,10 +82,11 @@ def compute(
     """Compute every insight as of the local day `today`."""
     thresholds = thresholds or Thresholds()
     totals = journal.window(today, WINDOW_DAYS)
-    last_repair = journal.last_repair_at
-    oldest_open = journal.oldest_open_rupture_at
+    trackers = journal.trackers
+    last_repair = trackers.last_repair_at
+    oldest_open = trackers.oldest_open_rupture_at
     open_days = _days_between(journal.local_date(oldest_open), today) if oldest_open else None
-    streak_end = journal.streak_end
+    streak_end = trackers.streak_end
     streak_alive = streak_end is not None and (today - streak_end).days <= STREAK_MAX_GAP_DAYS
     cycle = assess(journal, today, thresholds)
     return Insights(
@@ -93,12 +94,12 @@ def compute(
         days_since_repair=_days_between(journal.local_date(last_repair), today)
         if last_repair
         else None,
-        open_ruptures=journal.open_ruptures,
+        open_ruptures=trackers.open_ruptures,
         open_rupture_days=open_days,
         repair_overdue=open_days is not None and open_days >= repair_reminder_days,
-        last_check_in=journal.last_check_in_at,
+        last_check_in=trackers.last_check_in_at,
         checked_in_today=any(journal.day(today)["check_ins", p] for p in PARTNERS),
-        check_in_streak=journal.streak_days if streak_alive else 0,
+        check_in_streak=trackers.streak_days if streak_alive else 0,
         partners={p: partner_insights(totals, p, nightly(journal, today, p)) for p in PARTNERS},
         cycle=cycle,
         support_suggested=support_suggested(journal, today, thresholds, open_days, cycle),

@@ -1,7 +1,8 @@
 """Gentle reminders: when, to whom, and through which channels.
 
-The rules (when one is due, who gets which words) are pure, in cycle.py; the
-words are in sentences/<lang>.yaml. This module schedules and delivers.
+The rules (when one is due, who gets which words) are pure, in
+reminder_rules.py; the words are in sentences/<lang>.yaml. This module
+schedules and delivers.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import ReconnectCoordinator
-from .cycle import ReminderReason, may_send, reminder_due, reminder_messages
+from .reminder_rules import ReminderReason, may_send, reminder_due, reminder_messages
 
 TITLE = "Reconnect"
 
@@ -110,7 +111,7 @@ class Reminders:
     async def async_remind(self, now: datetime) -> ReminderReason | None:
         """Send today's reminder if one is due and allowed; return why, if sent."""
         coordinator = self.coordinator
-        journal = coordinator.journal
+        state = coordinator.journal.reminders
         insights = coordinator.data
         reason = self.due(now)
         quiet = (
@@ -118,11 +119,10 @@ class Reminders:
             self._time(CONF_QUIET_END, DEFAULT_QUIET_END),
         )
         if reason is None or not may_send(
-            now, last_sent=journal.last_reminder, snoozed_until=journal.snoozed_until, quiet=quiet
+            now, last_sent=state.last_sent, snoozed_until=state.snoozed_until, quiet=quiet
         ):
             return None
-        journal.last_reminder = now.date()
-        coordinator.save_soon()
+        coordinator.async_mark_reminded(now.date())
         await self._async_deliver(reminder_messages(reason, insights.cycle))
         LOGGER.debug("Reminder sent (%s)", reason)
         coordinator.async_fire_activity("reminder_sent", {"reason": str(reason)})

@@ -198,6 +198,12 @@ def _write_if_changed(path: Path, text: str | None) -> bool:
     return True
 
 
+def _write_sentences(path: Path, lang: Language, names: list[str]) -> bool:
+    """Write the sentences for these names (none: delete the file); return whether it changed."""
+    text = CUSTOM_SENTENCES_HEADER + dump_yaml(custom_sentences(lang, names)) if names else None
+    return _write_if_changed(path, text)
+
+
 class SentencesFile:
     """Keeps <config>/custom_sentences/en/reconnect.yaml in step with the couples set up."""
 
@@ -232,11 +238,11 @@ class SentencesFile:
         """
         async with self._lock:
             names = self.names(removing)
-            text = None
-            if names:
-                text = CUSTOM_SENTENCES_HEADER + dump_yaml(custom_sentences(self.lang, names))
             try:
-                changed = await self.hass.async_add_executor_job(_write_if_changed, self.path, text)
+                # Parsing every template for its keywords takes a while: not on the loop.
+                changed = await self.hass.async_add_executor_job(
+                    _write_sentences, self.path, self.lang, names
+                )
             except NotOursError:
                 LOGGER.warning("%s was not written by Reconnect; leaving it alone", self.path)
                 async_report_sentences_issue(self.hass, "sentences_file_not_ours", str(self.path))

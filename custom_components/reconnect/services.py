@@ -19,7 +19,7 @@ from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .journal import Event, JournalError
 from .schema import vol
-from .store import event_to_dict
+from .store import export_history
 
 ATTR_WHEN = "when"
 
@@ -259,11 +259,9 @@ async def _snooze_reminders(
     coordinator: ReconnectCoordinator, data: dict[str, Any]
 ) -> ServiceResponse:
     days: int = data["days"]
-    today = dt_util.now().date()
-    journal = coordinator.journal
-    journal.snoozed_until = today + timedelta(days=days) if days else None
-    coordinator.save_soon()
-    return {"snoozed_until": journal.snoozed_until.isoformat() if journal.snoozed_until else None}
+    until = dt_util.now().date() + timedelta(days=days) if days else None
+    coordinator.async_snooze(until)
+    return {"snoozed_until": until.isoformat() if until else None}
 
 
 @_action("start_check_in")
@@ -288,22 +286,17 @@ async def _export_journal(
 ) -> ServiceResponse:
     journal = coordinator.journal
     couple = coordinator.couple
+    # Every row is decoded: in the executor, from copies taken now (rows and
+    # sessions are immutable), never on the event loop.
+    history = await coordinator.hass.async_add_executor_job(
+        export_history, journal.events.copy(), journal.sessions, dict(journal.prompts_used)
+    )
     return {
         "format": "reconnect-export",
         "version": 1,
         "exported_at": dt_util.utcnow().isoformat(),
         "partners": {"a": couple.name_a, "b": couple.name_b},
-        "events": [event_to_dict(e) for e in journal.events],
-        "sessions": [
-            {
-                "started_at": s.started_at.isoformat(),
-                "ended_at": s.ended_at.isoformat(),
-                "complete": s.complete,
-                "started_by": s.started_by,
-            }
-            for s in journal.sessions
-        ],
-        "prompts_used": {k: v.isoformat() for k, v in journal.prompts_used.items()},
+        **history,
     }
 
 
@@ -315,9 +308,7 @@ async def _forget(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> Se
             translation_key="confirm_mismatch",
             translation_placeholders={"title": coordinator.config_entry.title},
         )
-    coordinator.journal.forget()
-    await coordinator.async_save_now()
-    coordinator.async_push()
+    await coordinator.async_forget()
     return None
 
 

@@ -13,23 +13,29 @@ Minor version 2 added sessions, prompts, reminder state and "rolled" (day totals
 of events older than the kept years: {"YYYY-MM-DD": "field:partner=count ..."});
 older files have none.
 Minor version 3 added "aggregates": every day's totals and the running trackers,
-so a load reads them instead of every event (see journal.Snapshot). They are
+so a load reads them instead of every event (see aggregates.Snapshot). They are
 derived data: if they are missing or do not match the events, they are rebuilt.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, tzinfo
 import re
+import threading
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
+from homeassistant.util.async_ import run_callback_threadsafe
 
+from .aggregates import Snapshot, Trackers
 from .const import DOMAIN
-from .journal import PARTNERS, Event, EventKind, EventRows, Journal, Response, Session, Snapshot
+from .events import PARTNERS, Event, EventKind, EventRows, Response, Session
+from .journal import Journal
+from .state import ReminderState
 
 STORAGE_VERSION = 2
 STORAGE_MINOR_VERSION = 3
@@ -97,19 +103,20 @@ def _moment(field: str) -> datetime | None:
 
 def encode_snapshot(snapshot: Snapshot) -> dict[str, Any]:
     """Write the aggregates saved beside the events."""
-    streak_end = snapshot.streak_end.isoformat() if snapshot.streak_end else "-"
+    trackers = snapshot.trackers
+    streak_end = trackers.streak_end.isoformat() if trackers.streak_end else "-"
     return {
         "time_zone": snapshot.time_zone,
         "events": snapshot.events,
         "next_id": snapshot.next_id,
         "trackers": " ".join(
             [
-                _stamp(snapshot.last_repair_at),
-                str(snapshot.open_ruptures),
-                _stamp(snapshot.oldest_open_rupture_at),
-                _stamp(snapshot.last_check_in_at),
+                _stamp(trackers.last_repair_at),
+                str(trackers.open_ruptures),
+                _stamp(trackers.oldest_open_rupture_at),
+                _stamp(trackers.last_check_in_at),
                 streak_end,
-                str(snapshot.streak_days),
+                str(trackers.streak_days),
             ]
         ),
         "days": {
@@ -138,12 +145,14 @@ def decode_snapshot(data: Any) -> Snapshot | None:
             events=int(data["events"]),
             next_id=int(data["next_id"]),
             days={date.fromisoformat(day): row for day, row in days.items()},
-            last_repair_at=_moment(repair),
-            open_ruptures=int(open_count),
-            oldest_open_rupture_at=_moment(oldest),
-            last_check_in_at=_moment(check_in),
-            streak_end=None if streak_end == "-" else date.fromisoformat(streak_end),
-            streak_days=int(streak_days),
+            trackers=Trackers(
+                last_repair_at=_moment(repair),
+                open_ruptures=int(open_count),
+                oldest_open_rupture_at=_moment(oldest),
+                last_check_in_at=_moment(check_in),
+                streak_end=None if streak_end == "-" else date.fromisoformat(streak_end),
+                streak_days=int(streak_days),
+            ),
         )
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
@@ -175,6 +184,25 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         text=data.get("text"),
         auto=bool(data.get("auto", False)),
     )
+
+
+def export_history(
+    events: EventRows, sessions: Sequence[Session], prompts: Mapping[str, date]
+) -> dict[str, Any]:
+    """Describe every event, session and prompt readably (the export; reads every row)."""
+    return {
+        "events": [event_to_dict(e) for e in events],
+        "sessions": [
+            {
+                "started_at": s.started_at.isoformat(),
+                "ended_at": s.ended_at.isoformat(),
+                "complete": s.complete,
+                "started_by": s.started_by,
+            }
+            for s in sessions
+        ],
+        "prompts_used": {k: v.isoformat() for k, v in prompts.items()},
+    }
 
 
 def encode_session(session: Session) -> str:
@@ -222,7 +250,8 @@ def _partner_field(value: str) -> str:
 
 
 def encode_journal(journal: Journal) -> dict[str, Any]:
-    """Return the stored form of a journal."""
+    """Return the stored form of a journal (on the event loop: it reads the live journal)."""
+    reminders = journal.reminders
     return {
         "next_id": journal.next_id,
         # Rows never read since the load are written back as they were.
@@ -231,10 +260,20 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
         "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
         "rolled": {day.isoformat(): encode_totals(t) for day, t in sorted(journal.rolled.items())},
         "reminders": {
-            "last_sent": journal.last_reminder.isoformat() if journal.last_reminder else None,
-            "snoozed_until": journal.snoozed_until.isoformat() if journal.snoozed_until else None,
+            "last_sent": reminders.last_sent.isoformat() if reminders.last_sent else None,
+            "snoozed_until": (
+                reminders.snoozed_until.isoformat() if reminders.snoozed_until else None
+            ),
         },
-        "aggregates": encode_snapshot(journal.snapshot()),
+        "aggregates": encode_snapshot(
+            Snapshot(
+                time_zone=journal.time_zone_name,
+                events=len(journal.events),
+                next_id=journal.next_id,
+                days=journal.totals.stored(),
+                trackers=journal.trackers,
+            )
+        ),
     }
 
 
@@ -247,7 +286,8 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
     if data is None:
         return Journal(tz, decode_totals=decode_totals)
     rows = data.get("events", [])
-    if not isinstance(rows, list) or not all(isinstance(row, str) for row in rows):
+    # The row types are checked in one C-speed pass: a load must stay quick.
+    if not isinstance(rows, list) or not set(map(type, rows)) <= {str}:
         raise StorageFormatError("events are not rows")
     events = EventRows(
         [decode_event(row) for row in rows] if full else rows, decode=decode_event, head=row_head
@@ -269,7 +309,7 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
         }
     except (AttributeError, TypeError, ValueError) as err:
         raise StorageFormatError(f"unreadable day totals: {err}") from err
-    journal = Journal(
+    return Journal(
         tz,
         events,
         next_id=int(data.get("next_id", 1)),
@@ -278,9 +318,8 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
         rolled=rolled,
         snapshot=snapshot,
         decode_totals=decode_totals,
+        reminders=ReminderState(last_sent, snoozed),
     )
-    journal.last_reminder, journal.snoozed_until = last_sent, snoozed
-    return journal
 
 
 class ReconnectStore(Store[dict[str, Any]]):
@@ -308,21 +347,50 @@ class ReconnectStore(Store[dict[str, Any]]):
                 raise
             raise StorageVersionError(found) from err
 
+    async def async_decode(self, data: dict[str, Any] | None, tz: tzinfo) -> Journal:
+        """Build the journal from loaded data in the executor.
+
+        A load from saved aggregates is quick, but one without them (an older
+        file, a new time zone) reads every row: never on the event loop.
+        """
+        return await self.hass.async_add_executor_job(decode_journal, data, tz)
+
+    @callback
+    def async_delay_save(self, data_func: Callable[[], dict[str, Any]], delay: float = 0) -> None:
+        """Save after a delay, building the data on the event loop on every HA.
+
+        HA before 2026 calls `data_func` in a worker thread, where reading the
+        live journal would race the loop's changes to it.
+        """
+        loop, loop_thread = self.hass.loop, self.hass.loop_thread_id
+
+        def on_the_loop() -> dict[str, Any]:
+            if threading.get_ident() == loop_thread:
+                return data_func()
+            return run_callback_threadsafe(loop, data_func).result()
+
+        super().async_delay_save(on_the_loop, delay)
+
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
     ) -> dict[str, Any]:
         """Upgrade older layouts; refuse newer ones so a downgrade loses nothing."""
         if old_major_version > STORAGE_VERSION:
             raise StorageVersionError(old_major_version)
-        data = old_data
-        if old_major_version == 1:
-            events = [event_from_dict(e) for e in data.get("events", [])]
-            data = {
-                "next_id": max([int(data.get("next_id", 1)), *(e.id + 1 for e in events)]),
-                "events": [encode_event(e) for e in sorted(events, key=Event.sort_key)],
-            }
-        # Minor 3 only adds derived aggregates: they are built on load.
-        # HA saves what this returns: read it all first, so a file we cannot
-        # read is never rewritten.
-        decode_journal(data, UTC, full=True)
-        return data
+        # Every row is read: in the executor. The loaded data is ours alone until returned.
+        return await self.hass.async_add_executor_job(migrate, old_major_version, old_data)
+
+
+def migrate(old_major_version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Return an older layout in the current one, having read every row of it."""
+    if old_major_version == 1:
+        events = [event_from_dict(e) for e in data.get("events", [])]
+        data = {
+            "next_id": max([int(data.get("next_id", 1)), *(e.id + 1 for e in events)]),
+            "events": [encode_event(e) for e in sorted(events, key=Event.sort_key)],
+        }
+    # Minor 3 only adds derived aggregates: they are built on load.
+    # HA saves what this returns: read it all first, so a file we cannot
+    # read is never rewritten.
+    decode_journal(data, UTC, full=True)
+    return data

@@ -1,0 +1,82 @@
+"""The couple's state that is not events: check-ins held and prompts asked, and reminders.
+
+Pure Python with no Home Assistant imports. Each object is read freely and
+changed only through its methods, which the coordinator calls (and saves after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from types import MappingProxyType
+
+from .events import Session
+
+
+class CheckInHistory:
+    """Every nightly check-in held, and when each prompt was last asked (so prompts rotate)."""
+
+    __slots__ = ("_prompts", "_sessions")
+
+    def __init__(
+        self, sessions: Iterable[Session] = (), prompts_used: Mapping[str, date] | None = None
+    ) -> None:
+        """Hold the stored history."""
+        self._sessions: list[Session] = list(sessions)
+        self._prompts: dict[str, date] = dict(prompts_used or {})
+
+    @property
+    def sessions(self) -> Sequence[Session]:
+        """Return the check-ins held, oldest first."""
+        return tuple(self._sessions)
+
+    @property
+    def prompts_used(self) -> Mapping[str, date]:
+        """Return each prompt's last day asked (a read-only view)."""
+        return MappingProxyType(self._prompts)
+
+    def add(self, session: Session) -> None:
+        """Keep a finished or partial check-in."""
+        self._sessions.append(session)
+
+    def use_prompt(self, prompt_id: str, day: date) -> None:
+        """Remember that a prompt was asked on a day."""
+        self._prompts[prompt_id] = day
+
+    def clear(self) -> None:
+        """Forget every check-in and prompt."""
+        self._sessions.clear()
+        self._prompts.clear()
+
+
+class ReminderState:
+    """The last day a reminder was sent, and the day a snooze ends."""
+
+    __slots__ = ("_last_sent", "_snoozed_until")
+
+    def __init__(self, last_sent: date | None = None, snoozed_until: date | None = None) -> None:
+        """Hold the stored state."""
+        self._last_sent = last_sent
+        self._snoozed_until = snoozed_until
+
+    @property
+    def last_sent(self) -> date | None:
+        """Return the last day a reminder was sent."""
+        return self._last_sent
+
+    @property
+    def snoozed_until(self) -> date | None:
+        """Return the day reminders resume, if they are snoozed."""
+        return self._snoozed_until
+
+    def mark_sent(self, day: date) -> None:
+        """Remember that today's reminder went out."""
+        self._last_sent = day
+
+    def snooze(self, until: date | None) -> None:
+        """Hold reminders until a day (None resumes them)."""
+        self._snoozed_until = until
+
+    def clear(self) -> None:
+        """Forget both."""
+        self._last_sent = self._snoozed_until = None
