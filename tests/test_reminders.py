@@ -28,9 +28,9 @@ from custom_components.reconnect.const import (
 )
 from custom_components.reconnect.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from homeassistant.components import conversation, persistent_notification
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, call

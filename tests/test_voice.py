@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 import yaml
 
+from custom_components.reconnect import DATA_SENTENCES
 from custom_components.reconnect.const import (
     CONF_PARTNER_A,
     CONF_PARTNER_B,
@@ -24,7 +25,6 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from custom_components.reconnect.journal import EventKind
-from custom_components.reconnect import DATA_SENTENCES
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_HOMEASSISTANT_STOP
