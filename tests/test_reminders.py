@@ -28,12 +28,15 @@ from custom_components.reconnect.const import (
 )
 from custom_components.reconnect.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from homeassistant.components import conversation, persistent_notification
+from homeassistant.components.assist_satellite import AssistSatelliteEntityFeature
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, call
+from .satellite_harness import async_setup_satellites
+from .test_satellite_checkin import settle
 from .test_voice_integration import RecordingSatellite, satellite  # noqa: F401
 
 KEY = f"{DOMAIN}.{ENTRY_ID}"
@@ -315,26 +318,10 @@ async def test_start_check_in_without_a_satellite_waits_for_the_next_turn(
     assert result.response.speech["plain"]["speech"].startswith("Thank you, Maya.")
 
 
-async def test_start_check_in_on_a_satellite_that_can_converse(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    satellite: tuple[RecordingSatellite, str],  # noqa: F811
-) -> None:
-    entity, _ = satellite
-    response = await call(
-        hass, "start_check_in", {"satellite": entity.entity_id}, return_response=True
-    )
-    assert response == {"started_on": [entity.entity_id]}
-    assert entity.started == [
-        {
-            "start_message": "Welcome to your check-in. Maya, how connected did you feel "
-            "today, from one to five?",
-            "preannounce": True,
-        }
-    ]
-    # The satellite listens; its answer reaches the running check-in.
-    result = await conversation.async_converse(hass, "five", None, Context(), "en")
-    assert result.response.speech["plain"]["speech"].startswith("Thank you, Maya.")
+def cannot_listen(entity: RecordingSatellite) -> None:
+    """Make a satellite one that can announce but not listen after speaking."""
+    entity._attr_supported_features = AssistSatelliteEntityFeature.ANNOUNCE
+    entity.async_write_ha_state()
 
 
 async def test_start_check_in_on_a_satellite_that_cannot_converse_announces_instead(
@@ -343,7 +330,7 @@ async def test_start_check_in_on_a_satellite_that_cannot_converse_announces_inst
     satellite: tuple[RecordingSatellite, str],  # noqa: F811
 ) -> None:
     entity, _ = satellite
-    entity.refuse = True
+    cannot_listen(entity)
     response = await call(
         hass, "start_check_in", {"satellite": entity.entity_id}, return_response=True
     )
@@ -361,11 +348,13 @@ async def test_start_check_in_on_a_satellite_that_cannot_converse_announces_inst
 async def test_the_bedtime_blueprint_starts_the_check_in(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
-    satellite: tuple[RecordingSatellite, str],  # noqa: F811
     freezer: FrozenDateTimeFactory,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    entity, _ = satellite
+    sats = await async_setup_satellites(hass, monkeypatch, ["Bedroom"])
+    bedroom = sats.satellites["Bedroom"]
+    opening = "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
     source = Path(__file__).parents[1] / "blueprints" / "automation" / "reconnect"
     target = tmp_path / "blueprints" / "automation" / "reconnect"
     shutil.copytree(source, target)
@@ -384,7 +373,7 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
                     "input": {
                         "check_in_time": "21:45:00",
                         "lights": ["light.bedroom"],
-                        "satellite": [entity.entity_id],
+                        "satellite": [bedroom],
                         "people": ["person.maya", "person.jordan"],
                     },
                 },
@@ -394,21 +383,23 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
     await hass.async_block_till_done()
     assert hass.states.get("automation.reconnect_bedtime_check_in").state == "on"
 
+    sats.say(bedroom, "stop")  # tonight's check-in is stopped at once
     await at(hass, freezer, "2026-11-21 05:44:59+00:00")  # 21:44:59 local
-    assert entity.started == []
+    assert sats.questions(bedroom) == []
     await at(hass, freezer, "2026-11-21 05:45:00+00:00")
-    assert len(entity.started) == 1
-    # Stop tonight's check-in; the lights trigger works only when both are home.
-    await conversation.async_converse(hass, "stop", None, Context(), "en")
+    await settle(hass)
+    assert sats.questions(bedroom) == [opening]
+    # The lights trigger works only when both are home.
+    sats.say(bedroom, "stop")
     hass.states.async_set("person.jordan", "not_home")
     hass.states.async_set("light.bedroom", "off")
-    await hass.async_block_till_done()
-    assert len(entity.started) == 1
+    await settle(hass)
+    assert sats.questions(bedroom) == [opening]
     hass.states.async_set("person.jordan", "home")
     hass.states.async_set("light.bedroom", "on")
     hass.states.async_set("light.bedroom", "off")
-    await hass.async_block_till_done()
-    assert len(entity.started) == 2
+    await settle(hass)
+    assert sats.questions(bedroom) == [opening, opening]
     await hass.services.async_call(
         "automation",
         "turn_off",
@@ -447,7 +438,7 @@ async def test_a_failed_invitation_is_logged_not_raised(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     entity, _ = satellite
-    entity.refuse = True
+    cannot_listen(entity)
 
     async def no_announce(message: str | None = None, **kwargs: Any) -> None:
         raise HomeAssistantError("speaker busy")

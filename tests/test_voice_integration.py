@@ -282,12 +282,16 @@ async def test_a_satellite_with_an_llm_pipeline_asks_the_next_question_itself(
     assert len(entity.started) == 2
 
 
-async def test_a_satellite_on_the_built_in_agent_gets_the_question_in_the_reply(
+async def test_a_satellite_that_cannot_listen_gets_the_question_in_the_reply(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     satellite: tuple[RecordingSatellite, str],
 ) -> None:
+    # One that can (START_CONVERSATION) holds the check-in with ask_question:
+    # tests/test_satellite_checkin.py.
     entity, device_id = satellite
+    entity._attr_supported_features = AssistSatelliteEntityFeature.ANNOUNCE
+    entity.async_write_ha_state()
     reply = await say_on_satellite(
         hass, "start our check-in", device_id, conversation.HOME_ASSISTANT_AGENT
     )

@@ -23,7 +23,7 @@ from . import couples, satellite
 from .checkin import CheckIn, Rating, Say, Stage, Turn, pick_prompt
 from .const import LOGGER
 from .coordinator import ReconnectCoordinator
-from .journal import Session
+from .journal import PARTNERS, Session
 from .routing import named_partners
 from .sentences import Language, async_handle_intent, async_register_trigger, partner_alternatives
 
@@ -31,7 +31,7 @@ from .sentences import Language, async_handle_intent, async_register_trigger, pa
 RATING_TIMEOUT = timedelta(minutes=10)
 APPRECIATION_TIMEOUT = timedelta(minutes=30)
 WHO_TIMEOUT = timedelta(minutes=2)
-_NUMBER_ALTERNATIVES = "(" + "|".join([*map(str, range(11)), "zero", "one", "two", "three",
+NUMBER_ALTERNATIVES = "(" + "|".join([*map(str, range(11)), "zero", "one", "two", "three",
     "four", "five", "six", "seven", "eight", "nine", "ten"]) + ")"  # fmt: skip
 
 type Handler = Callable[[conversation.ConversationInput, Any], Awaitable[str | None]]
@@ -91,7 +91,7 @@ class Dialogue:
         if self.checkin is not None:
             LOGGER.debug("Check-in paused after a quiet spell")
             self.coordinator.config_entry.async_create_background_task(
-                self.hass, self._async_finish(self.checkin), "reconnect check-in pause"
+                self.hass, self.async_finish(self.checkin), "reconnect check-in pause"
             )
 
     @callback
@@ -144,23 +144,26 @@ class Dialogue:
         """Start tonight's check-in, or resume the one running."""
         if self.checkin is not None:
             return await self._async_turn(self.checkin, self.checkin.resume(), via)
-        checkin = self._begin(via)
-        self._announce_start()
+        checkin = self.begin(via)
+        self.announce_start()
         return await self._async_turn(checkin, checkin.start(), via)
 
-    def _begin(self, via: intent.Intent | None) -> CheckIn:
-        """Create the check-in with tonight's prompt."""
+    def begin(self, via: intent.Intent | None, order: tuple[str, ...] = PARTNERS) -> CheckIn:
+        """Create the check-in with tonight's prompt, for these partners in this order."""
         self.pending = None
         today = dt_util.now().date()
         prompt_id = pick_prompt(
             list(self.lang.prompts), self.coordinator.journal.prompts_used, today
         )
         self.coordinator.async_use_prompt(prompt_id, today)
-        self.checkin = CheckIn(prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow())
+        self.checkin = CheckIn(
+            prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow(), order=order
+        )
         self.started_by = self._speaker(via) if via is not None else None
         return self.checkin
 
-    def _announce_start(self) -> None:
+    def announce_start(self) -> None:
+        """Tell listeners (the activity event) that a check-in started."""
         couple = self.coordinator.couple
         LOGGER.debug("Check-in started for %s", self.coordinator.config_entry.entry_id)
         self.coordinator.async_fire_activity(
@@ -168,40 +171,14 @@ class Dialogue:
             {"started_by": couple.name(self.started_by) if self.started_by else None},
         )
 
-    async def async_start_on(self, satellites: list[str]) -> list[str]:
-        """Start the check-in on a satellite (the bedtime entry point).
-
-        A satellite that can start a conversation asks the first question and
-        listens. One that cannot (HA's built-in agent) announces an invitation
-        to say "start our check-in" instead. Without satellites, the check-in
-        starts and the next voice or app turn continues it.
-        """
-        if not satellites or self.checkin is not None:
-            await self.async_start()
-            return []
-        checkin = self._begin(None)
-        turn = checkin.start()
-        self._async_listen_for(checkin)
-        opened = await satellite.async_open_on(
-            self.hass, satellites, self.render([*turn.ack, *turn.ask])
-        )
-        if opened is not None:
-            self._announce_start()
-            return [opened]
-        # Nobody can answer yet: invite instead, and leave no check-in running.
-        self.checkin = None
-        self._async_stop_listening()
-        await satellite.async_announce(self.hass, satellites, self.lang.say("invite"))
-        return []
-
     async def async_step(self, step: Callable[[CheckIn], Turn], via: intent.Intent | None) -> str:
         """Apply one answer, skip or stop to the running check-in."""
         if self.checkin is None:
             return self.lang.say("not_now")
         return await self._async_turn(self.checkin, step(self.checkin), via)
 
-    async def _async_turn(self, checkin: CheckIn, turn: Turn, via: intent.Intent | None) -> str:
-        """Record what was said, then speak, then listen for the next answer."""
+    async def async_record(self, turn: Turn) -> None:
+        """Keep what a turn recorded: each answer is saved the moment it is given."""
         coordinator = self.coordinator
         for record in turn.records:
             if isinstance(record, Rating):
@@ -215,9 +192,13 @@ class Dialogue:
                 await coordinator.async_record(
                     coordinator.journal.log_appreciation, partner=record.partner, text=record.text
                 )
+
+    async def _async_turn(self, checkin: CheckIn, turn: Turn, via: intent.Intent | None) -> str:
+        """Record what was said, then speak, then listen for the next answer."""
+        await self.async_record(turn)
         ack = list(turn.ack)
         if turn.finished:
-            return self.render(ack + await self._async_finish(checkin))
+            return self.render(ack + await self.async_finish(checkin))
         self._async_listen_for(checkin)
         asking = satellite.asking_satellite(self.hass, via) if turn.listen else None
         if asking is None:
@@ -235,7 +216,7 @@ class Dialogue:
         answers = self.lang.answers
         if checkin.stage is Stage.RATING:
             sentences = [
-                s.replace("<number>", _NUMBER_ALTERNATIVES) for s in answers["rating_answers"]
+                s.replace("<number>", NUMBER_ALTERNATIVES) for s in answers["rating_answers"]
             ]
             timeout = RATING_TIMEOUT
         else:
@@ -262,7 +243,7 @@ class Dialogue:
             slots["rating"] = user_input.text
         return await async_handle_intent(self.hass, intent_type, slots, user_input)
 
-    async def _async_finish(self, checkin: CheckIn) -> list[Say]:
+    async def async_finish(self, checkin: CheckIn) -> list[Say]:
         """Close the check-in: keep it as complete or partial, and say a warm goodbye."""
         coordinator = self.coordinator
         self._record_session(checkin, complete=checkin.complete)

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, intent
 from homeassistant.util.hass_dict import HassKey
 
-from . import couples
+from . import couples, satellite_checkin
 from .checkin import CheckIn, Say
 from .const import DOMAIN
 from .coordinator import ReconnectData
@@ -108,7 +108,13 @@ class StartCheckIn(ReconnectIntentHandler):
     async def run(
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
-        """Start or resume."""
+        """Start or resume; a satellite on HA's built-in agent holds it without wake words."""
+        if (
+            entity_id := satellite_checkin.holding_satellite(intent_obj.hass, intent_obj)
+        ) is not None:
+            return await satellite_checkin.async_start_after_reply(
+                intent_obj.hass, couple.dialogue, entity_id, intent_obj
+            )
         return await couple.dialogue.async_start(intent_obj)
 
 

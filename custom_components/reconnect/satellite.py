@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,18 @@ def can_converse(hass: HomeAssistant, entity_id: str) -> bool:
     return bool(features & AssistSatelliteEntityFeature.START_CONVERSATION)
 
 
+def heard_on_satellite(hass: HomeAssistant, via: intent.Intent) -> str | None:
+    """Return the satellite entity whose pipeline carried an intent, if any."""
+    if via.satellite_id:
+        return via.satellite_id
+    if not via.device_id:
+        return None
+    for entry in er.async_entries_for_device(er.async_get(hass), via.device_id):
+        if entry.domain == DOMAIN:
+            return entry.entity_id
+    return None
+
+
 def asking_satellite(hass: HomeAssistant, via: intent.Intent | None) -> str | None:
     """Return the satellite that can ask the next question itself, if any.
 
@@ -39,41 +52,20 @@ def asking_satellite(hass: HomeAssistant, via: intent.Intent | None) -> str | No
     agent = via.conversation_agent_id
     if agent is None or agent == conversation.HOME_ASSISTANT_AGENT:
         return None
-    if via.satellite_id:
-        return via.satellite_id if can_converse(hass, via.satellite_id) else None
-    if not via.device_id:
-        return None
-    for entry in er.async_entries_for_device(er.async_get(hass), via.device_id):
-        if entry.domain == DOMAIN and can_converse(hass, entry.entity_id):
-            return entry.entity_id
-    return None
+    entity_id = heard_on_satellite(hass, via)
+    return entity_id if entity_id and can_converse(hass, entity_id) else None
 
 
-async def async_open_on(hass: HomeAssistant, satellites: list[str], message: str) -> str | None:
-    """Speak the opening on the first satellite that can then listen; return it."""
-    for entity_id in satellites:
-        if not can_converse(hass, entity_id):
-            continue
-        try:
-            await hass.services.async_call(
-                DOMAIN,
-                "start_conversation",
-                # A chime first: nobody asked the satellite to speak.
-                {"entity_id": entity_id, "start_message": message, "preannounce": True},
-                blocking=True,
-            )
-        except HomeAssistantError as err:
-            LOGGER.debug("start_conversation refused on %s: %s", entity_id, err)
-        else:
-            return entity_id
-    return None
-
-
-async def async_announce(hass: HomeAssistant, satellites: list[str], message: str) -> None:
+async def async_announce(
+    hass: HomeAssistant, satellites: list[str], message: str, *, preannounce: bool = True
+) -> None:
     """Announce on satellites; a failure is logged, never raised."""
     try:
         await hass.services.async_call(
-            DOMAIN, "announce", {"entity_id": satellites, "message": message}, blocking=True
+            DOMAIN,
+            "announce",
+            {"entity_id": satellites, "message": message, "preannounce": preannounce},
+            blocking=True,
         )
     except HomeAssistantError as err:
         LOGGER.warning("Could not announce the check-in: %s", err)
@@ -110,3 +102,82 @@ def async_ask_when_idle(hass: HomeAssistant, entity_id: str, message: str) -> CA
     unsubs.append(async_track_state_change_event(hass, entity_id, _changed))
     unsubs.append(async_call_later(hass, IDLE_TIMEOUT, _give_up))
     return _cancel
+
+
+async def async_wait(hass: HomeAssistant, seconds: float) -> None:
+    """Wait on HA's clock (tests move it), not the loop's."""
+    done: asyncio.Future[None] = hass.loop.create_future()
+
+    @callback
+    def _done(_now: datetime) -> None:
+        if not done.done():
+            done.set_result(None)
+
+    cancel = async_call_later(hass, seconds, _done)
+    try:
+        await done
+    finally:
+        cancel()
+
+
+async def async_wait_until_idle(hass: HomeAssistant, entity_id: str, seconds: float) -> bool:
+    """Wait until a satellite is idle (never talk over it); return whether it got there."""
+    idle: asyncio.Future[bool] = hass.loop.create_future()
+
+    @callback
+    def _changed(event: Any) -> None:
+        new: State | None = event.data["new_state"]
+        if new is not None and new.state == "idle" and not idle.done():
+            idle.set_result(True)
+
+    @callback
+    def _give_up(_now: datetime) -> None:
+        if not idle.done():
+            idle.set_result(False)
+
+    state = hass.states.get(entity_id)
+    if state is not None and state.state == "idle":
+        return True
+    unsubs = [
+        async_track_state_change_event(hass, entity_id, _changed),
+        async_call_later(hass, seconds, _give_up),
+    ]
+    try:
+        return await idle
+    finally:
+        for unsub in unsubs:
+            unsub()
+
+
+async def async_ask(
+    hass: HomeAssistant,
+    entity_id: str,
+    question: str,
+    answers: list[dict[str, Any]],
+    *,
+    preannounce: bool,
+) -> dict[str, Any] | None:
+    """Ask on the satellite and match the reply locally; None when nobody answered.
+
+    HA's ask_question plays the question, listens, transcribes, and matches the
+    transcript against `answers` itself: no conversation agent runs, so this
+    works on pipelines with HA's built-in agent too (HA 2025.7 and later).
+    """
+    try:
+        response = await hass.services.async_call(
+            DOMAIN,
+            "ask_question",
+            {
+                "entity_id": entity_id,
+                "question": question,
+                "preannounce": preannounce,
+                "answers": answers,
+            },
+            blocking=True,
+            return_response=True,
+        )
+    except HomeAssistantError as err:
+        # "No answer from question" (silence), or the satellite was busy announcing.
+        LOGGER.debug("No answer on %s: %s", entity_id, type(err).__name__)
+        return None
+    return dict(response or {})

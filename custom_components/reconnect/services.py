@@ -15,6 +15,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
+from . import satellite_checkin
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .journal import Event, JournalError
@@ -270,7 +271,7 @@ async def _start_check_in(
 ) -> ServiceResponse:
     dialogue = coordinator.config_entry.runtime_data.dialogue
     satellites: list[str] = data.get("satellite", [])
-    started = await dialogue.async_start_on(satellites)
+    started = await satellite_checkin.async_start_on(coordinator.hass, dialogue, satellites)
     return {"started_on": list[Any](started)}
 
 
