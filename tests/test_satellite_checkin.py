@@ -21,7 +21,7 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from custom_components.reconnect.journal import EventKind
-from custom_components.reconnect.satellite_checkin import TALK_SECONDS
+from custom_components.reconnect.satellite_checkin import BUSY_SECONDS, TALK_SECONDS
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 
@@ -212,3 +212,34 @@ async def test_saying_start_to_a_built_in_agent_satellite_holds_it_without_wake_
     assert kinds(init_integration) == [(EventKind.CHECK_IN, "a"), (EventKind.CHECK_IN, "b")]
     # No answer sentences are live for the rest of the house meanwhile.
     assert not init_integration.runtime_data.dialogue.listening
+
+
+async def test_a_busy_satellite_is_never_talked_over(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sats: SatelliteHarness,
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    bedroom, kitchen = sats.satellites["Bedroom"], sats.satellites["Kitchen"]
+    for entity_id in (bedroom, kitchen):
+        attributes = dict(hass.states.get(entity_id).attributes)
+        hass.states.async_set(entity_id, "responding", attributes)  # an announcement plays
+    sats.say(bedroom, "four", "stop")
+    await start_on(hass, bedroom)
+    assert sats.questions(bedroom) == []
+    hass.states.async_set(bedroom, "idle", attributes)
+    await settle(hass)
+    assert sats.questions(bedroom)[0] == OPENING
+
+    # One that stays busy for a minute is left alone, and the check-in pauses.
+    await start_on(hass, kitchen)
+    frozen.tick(BUSY_SECONDS)
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert sats.questions(kitchen) == []
+    assert init_integration.runtime_data.dialogue.checkin is None
+    # Nor is the pause announced over it.
+    frozen.tick(BUSY_SECONDS)
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert not sats.announcements(kitchen)

@@ -115,8 +115,9 @@ class SatelliteCheckIn:
         return None
 
     async def _async_say(self, says: list[Say]) -> None:
-        if text := self.dialogue.render(says):
-            await satellite.async_wait_until_idle(self.hass, self.entity_id, BUSY_SECONDS)
+        text = self.dialogue.render(says)
+        # Better unsaid than said over whatever the satellite is busy with.
+        if text and await satellite.async_wait_until_idle(self.hass, self.entity_id, BUSY_SECONDS):
             await satellite.async_announce(self.hass, [self.entity_id], text, preannounce=False)
 
 
