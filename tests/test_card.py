@@ -71,6 +71,8 @@ async def test_export_real_states_for_the_browser_test(
         ("Maya", "away"),
         ("Maya", "toward"),
         ("Jordan", "toward"),
+        ("Jordan", "toward"),
+        ("Maya", "toward"),
     ):
         await call(hass, "log_bid", {"bidder": bidder, "response": response})
 

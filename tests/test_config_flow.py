@@ -181,6 +181,8 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
         CONF_QUIET_START: "22:30:00",
         CONF_QUIET_END: "08:00:00",
         CONF_AUTO_RUPTURE: True,
+        # A low nightly rating is honest information, not a fight.
+        "low_rating_rupture": False,
         "keep_years": 0,
         CONF_SATELLITES_A: [],
         CONF_SATELLITES_B: [],

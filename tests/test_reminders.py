@@ -90,7 +90,7 @@ async def test_a_repair_reminder_comes_at_check_in_time_once_a_day_and_clears(
     await at(hass, freezer, CHECK_IN_UTC.format(day=21))
     note = notifications(hass)[NOTIFICATION]
     assert note["title"] == "Reconnect"
-    assert note["message"].startswith("Something has been open between you for a few days.")
+    assert note["message"].startswith("Something is still open between you.")
     reminders = [d for t, d in sent if t == "reminder_sent"]
     assert reminders == [{"reason": "repair"}]
 
@@ -115,7 +115,7 @@ async def test_a_check_in_reminder_after_three_quiet_nights_clears_on_check_in(
     await call(hass, "log_check_in", {"partner": "Maya", "rating": 4, "when": "2026-11-17T21:00"})
     await at(hass, freezer, CHECK_IN_UTC.format(day=21))  # the 20th, 3 nights on
     assert notifications(hass)[NOTIFICATION]["message"].startswith(
-        "It's been a few nights since your last check-in."
+        "It's been a little while since your last check-in."
     )
     await call(hass, "log_check_in", {"partner": "Jordan", "rating": 3})
     assert NOTIFICATION not in notifications(hass)
@@ -163,7 +163,7 @@ async def test_a_snooze_survives_a_restart(
     }
 
 
-async def test_a_dst_week_sends_one_reminder_each_evening_at_local_time(
+async def test_a_dst_week_sends_reminders_at_local_time(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Berlin")
@@ -175,20 +175,90 @@ async def test_a_dst_week_sends_one_reminder_each_evening_at_local_time(
     mock_config_entry.runtime_data.coordinator.async_add_activity_listener(
         lambda t, _: sent.append(t)
     )
-    await call(hass, "log_rupture", {"when": "2026-10-15T20:00:00"})
+    await call(hass, "log_rupture", {"when": "2026-10-20T20:00:00"})
 
     # 21:30 in Berlin is 19:30 UTC in summer time and 20:30 UTC after 25 October.
+    # Due from the 23rd; reminders back off, so the next is two days later.
     checks = [
         ("2026-10-23 19:30:00+00:00", 1),
-        ("2026-10-24 19:30:00+00:00", 2),
-        ("2026-10-25 19:30:00+00:00", 2),  # 20:30 local after the switch: not yet
-        ("2026-10-25 20:30:00+00:00", 3),
-        ("2026-10-26 20:30:00+00:00", 4),
-        ("2026-10-26 23:00:00+00:00", 4),
+        ("2026-10-24 19:30:00+00:00", 1),
+        ("2026-10-25 19:30:00+00:00", 1),  # 20:30 local after the switch: not yet
+        ("2026-10-25 20:30:00+00:00", 2),
+        ("2026-10-26 20:30:00+00:00", 2),
+        ("2026-10-26 23:00:00+00:00", 2),
     ]
     for instant, count in checks:
         await at(hass, freezer, instant)
         assert sent.count("reminder_sent") == count, instant
+
+
+async def test_reminders_back_off_then_stop_and_offer_a_snooze_or_a_talk(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    sent: list[str] = []
+    init_integration.runtime_data.coordinator.async_add_activity_listener(
+        lambda t, _: sent.append(t)
+    )
+    # Opened the evening of the 18th: a repair reminder is due from the 21st.
+    await call(hass, "log_rupture", {"when": "2026-11-18T20:00:00"})
+    days: list[int] = []
+    messages: list[str] = []
+    for day in range(20, 30):  # the local evenings of the 20th to the 29th
+        if day > 20:
+            await at(hass, freezer, f"2026-11-{day} 08:00:00+00:00")  # local midnight
+        await at(hass, freezer, CHECK_IN_UTC.format(day=day + 1))
+        if NOTIFICATION in notifications(hass):
+            days.append(day)
+            messages.append(notifications(hass)[NOTIFICATION]["message"])
+            persistent_notification.async_dismiss(hass, NOTIFICATION)
+    # Days 3, 5 and 9 of the open rupture, then nothing more.
+    assert days == [21, 23, 27]
+    assert sent.count("reminder_sent") == 3
+    assert "last reminder" not in messages[0]
+    assert "last reminder" not in messages[1]
+    assert "This is the last reminder about this for now." in messages[2]
+    assert "snooze" in messages[2]
+    assert "talk" in messages[2]
+    assert not any("few days" in m for m in messages)
+
+
+async def test_a_connected_couple_gets_no_role_words(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    freezer.move_to("2026-11-20 22:00:00+00:00")
+    now = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    # Maya does most of the reaching, and Jordan turns toward nearly every bid.
+    events = numbered(
+        rows("bid", "a", "toward", range(12), now)
+        + rows("bid", "b", "toward", range(2), now)
+        + rows("rupture", "-", "-", range(5, 6), now)
+    )
+    hass_storage[KEY] = seeded(events)
+    send_message = async_mock_service(hass, "notify", "send_message")
+    hass.states.async_set("notify.maya_phone", "unknown")
+    hass.states.async_set("notify.jordan_phone", "unknown")
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={
+            CONF_DELIVERY: {
+                CONF_NOTIFY_A: ["notify.maya_phone"],
+                CONF_NOTIFY_B: ["notify.jordan_phone"],
+            }
+        },
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    cycle = hass.states.get("sensor.maya_jordan_cycle")
+    assert (cycle.state, cycle.attributes["pursuer"]) == ("connected", "Maya")
+
+    await at(hass, freezer, CHECK_IN_UTC.format(day=21))
+    assert [c.data["message"] for c in send_message] == [
+        notifications(hass)[NOTIFICATION]["message"]
+    ] * 2
 
 
 async def test_each_delivery_route_gets_role_aware_words(
@@ -236,7 +306,7 @@ async def test_each_delivery_route_gets_role_aware_words(
     assert jordan.data["message"].startswith("Jordan, it could mean a lot if you reached out first")
     (spoken,) = announce
     assert spoken.data["entity_id"] == ["assist_satellite.bedroom"]
-    assert spoken.data["message"].startswith("Something has been open between you")
+    assert spoken.data["message"].startswith("Something is still open between you.")
     assert notifications(hass)[NOTIFICATION]["message"] == spoken.data["message"]
 
 
@@ -259,7 +329,7 @@ async def test_cycle_entities_from_a_seeded_journal(
     assert cycle.attributes["pursuer"] == "Maya"
     assert cycle.attributes["heuristic"] is True
     assert cycle.attributes["partners"]["Maya"]["bid_rate_7d"] == 0
-    assert hass.states.get("binary_sensor.maya_jordan_pursuer_burnout_risk").state == "on"
+    assert hass.states.get("binary_sensor.maya_jordan_reaching_has_gone_quiet").state == "on"
     support = hass.states.get("binary_sensor.maya_jordan_support_suggested")
     assert support.state == "on"
     # The state names the suggestion; its words are translations, shown by HA's frontend.
@@ -271,6 +341,11 @@ async def test_cycle_entities_from_a_seeded_journal(
     ]
     assert "couples therapist" in suggestion
     assert "not a diagnosis" in suggestion
+    # The spoken status says it too, with the pointer to help first where safety is at stake.
+    result = await conversation.async_converse(hass, "how are we doing", None, Context(), "en")
+    status = result.response.speech["plain"]["speech"]
+    assert "couples therapist" in status
+    assert "domestic-violence hotline" in status
 
     # Maya reaches again and Jordan answers: no longer burning out, but most of
     # her bids this month went unmet, so the cycle reads pursue-withdraw.
@@ -282,7 +357,7 @@ async def test_cycle_entities_from_a_seeded_journal(
         await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
         await call(hass, "log_bid", {"bidder": "Jordan", "response": "toward"})
     assert hass.states.get("sensor.maya_jordan_cycle").state == "pursue_withdraw"
-    assert hass.states.get("binary_sensor.maya_jordan_pursuer_burnout_risk").state == "off"
+    assert hass.states.get("binary_sensor.maya_jordan_reaching_has_gone_quiet").state == "off"
     assert {"type": "cycle_changed", "cycle": "pursue_withdraw"} in events
 
 
@@ -359,6 +434,15 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
     target = tmp_path / "blueprints" / "automation" / "reconnect"
     shutil.copytree(source, target)
     hass.config.config_dir = str(tmp_path)
+    # The partners' linked persons: "both home" uses them by default.
+    hass.config_entries.async_update_entry(
+        init_integration,
+        data={
+            **init_integration.data,
+            "partner_a_person": "person.maya",
+            "partner_b_person": "person.jordan",
+        },
+    )
     hass.states.async_set("person.maya", "home")
     hass.states.async_set("person.jordan", "home")
     hass.states.async_set("light.bedroom", "on")
@@ -374,7 +458,6 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
                         "check_in_time": "21:45:00",
                         "lights": ["light.bedroom"],
                         "satellite": [bedroom],
-                        "people": ["person.maya", "person.jordan"],
                     },
                 },
             }
@@ -383,22 +466,58 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
     await hass.async_block_till_done()
     assert hass.states.get("automation.reconnect_bedtime_check_in").state == "on"
 
+    async def lights_off() -> None:
+        hass.states.async_set("light.bedroom", "on")
+        hass.states.async_set("light.bedroom", "off")
+        await settle(hass)
+
     sats.say(bedroom, "stop")  # tonight's check-in is stopped at once
-    await at(hass, freezer, "2026-11-21 05:44:59+00:00")  # 21:44:59 local
+    await at(hass, freezer, "2026-11-21 05:44:59+00:00")  # 21:44:59 local, the 20th
     assert sats.questions(bedroom) == []
     await at(hass, freezer, "2026-11-21 05:45:00+00:00")
     await settle(hass)
     assert sats.questions(bedroom) == [opening]
-    # The lights trigger works only when both are home.
-    sats.say(bedroom, "stop")
+    # At most once a night: the lights going off later start nothing.
+    await lights_off()
+    assert sats.questions(bedroom) == [opening]
+
+    # The next evening (the 21st): not while one of you is away (the linked persons).
+    await at(hass, freezer, "2026-11-22 05:00:00+00:00")
     hass.states.async_set("person.jordan", "not_home")
-    hass.states.async_set("light.bedroom", "off")
-    await settle(hass)
+    await lights_off()
     assert sats.questions(bedroom) == [opening]
     hass.states.async_set("person.jordan", "home")
-    hass.states.async_set("light.bedroom", "on")
-    hass.states.async_set("light.bedroom", "off")
+    # Not while reminders are snoozed.
+    await call(hass, "snooze_reminders", {"days": 1})
+    await at(hass, freezer, "2026-11-22 05:01:00+00:00")
+    assert hass.states.get("binary_sensor.maya_jordan_reminders_paused").state == "on"
+    await lights_off()
+    assert sats.questions(bedroom) == [opening]
+    await call(hass, "snooze_reminders", {"days": 0})
+    hass.states.async_set("person.jordan", "not_home")  # let 21:45 pass by
+    await at(hass, freezer, "2026-11-22 05:45:00+00:00")
     await settle(hass)
+    assert sats.questions(bedroom) == [opening]
+    # Not in quiet hours (22:30 to 08:00).
+    hass.states.async_set("person.jordan", "home")
+    await at(hass, freezer, "2026-11-22 06:40:00+00:00")
+    assert hass.states.get("binary_sensor.maya_jordan_reminders_paused").state == "on"
+    await lights_off()
+    assert sats.questions(bedroom) == [opening]
+
+    # The 22nd: not once you have checked in today.
+    await at(hass, freezer, "2026-11-23 05:00:00+00:00")
+    assert hass.states.get("binary_sensor.maya_jordan_reminders_paused").state == "off"
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 4})
+    await lights_off()
+    await at(hass, freezer, "2026-11-23 05:45:00+00:00")
+    await settle(hass)
+    assert sats.questions(bedroom) == [opening]
+
+    # The 23rd, both home, nothing logged yet: it starts.
+    await at(hass, freezer, "2026-11-24 05:00:00+00:00")
+    sats.say(bedroom, "stop")
+    await lights_off()
     assert sats.questions(bedroom) == [opening, opening]
     await hass.services.async_call(
         "automation",

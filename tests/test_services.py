@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.reconnect.const import CONF_PARTNER_A, CONF_PARTNER_B, DOMAIN
+from custom_components.reconnect.const import (
+    CONF_LOW_RATING_RUPTURE,
+    CONF_PARTNER_A,
+    CONF_PARTNER_B,
+    DOMAIN,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
@@ -71,10 +76,16 @@ async def test_log_check_in(hass: HomeAssistant, init_integration: MockConfigEnt
     assert hass.states.get("sensor.maya_jordan_last_check_in").state == "2026-11-20T22:00:00+00:00"
 
 
-async def test_a_low_rating_opens_a_rupture(
+async def test_a_low_rating_opens_a_rupture_only_when_chosen(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    # By default a low rating is honest information, not a fight.
     await call(hass, "log_check_in", {"partner": "Jordan", "rating": 2})
+    assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "0"
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_LOW_RATING_RUPTURE: True}
+    )
+    await call(hass, "log_check_in", {"partner": "Maya", "rating": 1})
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
 
 

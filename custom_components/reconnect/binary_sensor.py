@@ -1,23 +1,34 @@
-"""Binary sensors: is a repair overdue, did we check in today."""
+"""Binary sensors: is a repair waiting, did we check in today, are reminders paused."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
 
+from .const import (
+    CONF_PERSON_A,
+    CONF_PERSON_B,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+)
 from .coordinator import ReconnectConfigEntry
 from .cycle import CycleState
 from .entity import ReconnectEntity
 from .insights import Insights
+from .schedule import in_quiet_hours
 
 PARALLEL_UPDATES = 0
 
@@ -33,7 +44,7 @@ BINARY_SENSORS: tuple[ReconnectBinarySensorEntityDescription, ...] = (
     ReconnectBinarySensorEntityDescription(
         key="repair_overdue",
         translation_key="repair_overdue",
-        device_class=BinarySensorDeviceClass.PROBLEM,
+        # No device class: HA would show "Problem", which reads as a verdict.
         is_on_fn=lambda i: i.repair_overdue,
     ),
     ReconnectBinarySensorEntityDescription(
@@ -60,10 +71,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the couple's binary sensors."""
-    async_add_entities(
-        ReconnectBinarySensor(entry.runtime_data.coordinator, description)
-        for description in BINARY_SENSORS
-    )
+    coordinator = entry.runtime_data.coordinator
+    entities: list[BinarySensorEntity] = [
+        ReconnectBinarySensor(coordinator, description) for description in BINARY_SENSORS
+    ]
+    entities.append(RemindersPausedSensor(coordinator, REMINDERS_PAUSED))
+    async_add_entities(entities)
 
 
 class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
@@ -83,3 +96,48 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
         if self.entity_description.key != "support_suggested" or not self.is_on:
             return None
         return {"suggestion": "couples_support", "heuristic": True}
+
+
+REMINDERS_PAUSED = BinarySensorEntityDescription(
+    key="reminders_paused", translation_key="reminders_paused"
+)
+
+
+class RemindersPausedSensor(ReconnectEntity, BinarySensorEntity):
+    """On while reminders are snoozed or it is quiet hours.
+
+    For automations such as the bedtime blueprint, which must stay quiet then
+    too. It also names the persons linked to the partners, so the blueprint
+    can wait until both are home.
+    """
+
+    _unrecorded_attributes = frozenset({"persons"})
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether Reconnect should stay quiet now."""
+        coordinator = self.coordinator
+        now = dt_util.now()
+        until = coordinator.journal.snoozed_until
+        if until is not None and now.date() < until:
+            return True
+        start = time.fromisoformat(coordinator.option(CONF_QUIET_START, DEFAULT_QUIET_START))
+        end = time.fromisoformat(coordinator.option(CONF_QUIET_END, DEFAULT_QUIET_END))
+        return in_quiet_hours(now.time(), start, end)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Name the linked persons (entity ids), if any."""
+        data = self.coordinator.config_entry.data
+        return {"persons": [p for p in (data.get(CONF_PERSON_A), data.get(CONF_PERSON_B)) if p]}
+
+    async def async_added_to_hass(self) -> None:
+        """Look again each minute: quiet hours begin and end, a snooze runs out."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_track_time_interval(self.hass, self._async_tick, timedelta(minutes=1))
+        )
+
+    @callback
+    def _async_tick(self, _now: datetime) -> None:
+        self._handle_coordinator_update()

@@ -30,6 +30,7 @@ from .const import (
     CONF_CHECK_IN_TIME,
     CONF_DELIVERY,
     CONF_KEEP_YEARS,
+    CONF_LOW_RATING_RUPTURE,
     CONF_NOTIFY_A,
     CONF_NOTIFY_B,
     CONF_PARTNER_A,
@@ -45,6 +46,7 @@ from .const import (
     DEFAULT_AUTO_RUPTURE,
     DEFAULT_CHECK_IN_TIME,
     DEFAULT_KEEP_YEARS,
+    DEFAULT_LOW_RATING_RUPTURE,
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
     DEFAULT_REPAIR_REMINDER_DAYS,
@@ -224,6 +226,10 @@ class ReconnectOptionsFlow(OptionsFlow):
                 ): TimeSelector(),
                 vol.Required(
                     CONF_AUTO_RUPTURE, default=current.get(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE)
+                ): BooleanSelector(),
+                vol.Required(
+                    CONF_LOW_RATING_RUPTURE,
+                    default=current.get(CONF_LOW_RATING_RUPTURE, DEFAULT_LOW_RATING_RUPTURE),
                 ): BooleanSelector(),
                 vol.Required(
                     CONF_KEEP_YEARS, default=current.get(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS)

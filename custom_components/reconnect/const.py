@@ -18,6 +18,9 @@ CONF_CHECK_IN_TIME: Final = "check_in_time"
 CONF_QUIET_START: Final = "quiet_hours_start"
 CONF_QUIET_END: Final = "quiet_hours_end"
 CONF_AUTO_RUPTURE: Final = "auto_rupture"
+# A nightly rating of 1 or 2 opens a rupture only if the couple asks for it:
+# by default a low number is honest information, not a fight.
+CONF_LOW_RATING_RUPTURE: Final = "low_rating_rupture"
 # Satellites (device ids) in each partner's own room; a shared one is in neither.
 CONF_SATELLITES_A: Final = "satellites_a"
 CONF_SATELLITES_B: Final = "satellites_b"
@@ -27,6 +30,7 @@ DEFAULT_CHECK_IN_TIME: Final = "21:30:00"
 DEFAULT_QUIET_START: Final = "22:30:00"
 DEFAULT_QUIET_END: Final = "08:00:00"
 DEFAULT_AUTO_RUPTURE: Final = True
+DEFAULT_LOW_RATING_RUPTURE: Final = False
 
 MAX_NAME_LENGTH: Final = 40
 

@@ -18,11 +18,13 @@ from .const import (
     CONF_ADVANCED,
     CONF_AUTO_RUPTURE,
     CONF_KEEP_YEARS,
+    CONF_LOW_RATING_RUPTURE,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
     CONF_REPAIR_REMINDER_DAYS,
     DEFAULT_AUTO_RUPTURE,
     DEFAULT_KEEP_YEARS,
+    DEFAULT_LOW_RATING_RUPTURE,
     DEFAULT_REPAIR_REMINDER_DAYS,
     LOGGER,
     SAVE_DELAY_SECONDS,
@@ -98,6 +100,13 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
     def auto_rupture(self) -> bool:
         """Tell whether a turned-against bid or a low rating opens a rupture."""
         return bool(self.option(CONF_AUTO_RUPTURE, DEFAULT_AUTO_RUPTURE))
+
+    @property
+    def rupture_on_low_rating(self) -> bool:
+        """Tell whether a nightly rating of 1-2 opens a rupture (off unless chosen)."""
+        return self.auto_rupture and bool(
+            self.option(CONF_LOW_RATING_RUPTURE, DEFAULT_LOW_RATING_RUPTURE)
+        )
 
     @property
     def thresholds(self) -> Thresholds:
@@ -258,6 +267,7 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         """Hold reminders until a local day; None resumes them."""
         self.journal.reminders.snooze(until)
         self.save_soon()
+        self.async_push()
 
     async def async_forget(self) -> None:
         """Wipe everything the couple logged, write that at once, and update the entities."""

@@ -186,7 +186,7 @@ class Dialogue:
                     coordinator.journal.log_check_in,
                     partner=record.partner,
                     rating=record.rating,
-                    auto_rupture=coordinator.auto_rupture,
+                    auto_rupture=coordinator.rupture_on_low_rating,
                 )
             else:
                 await coordinator.async_record(

@@ -222,10 +222,14 @@ class LogBid(ReconnectIntentHandler):
         """Log it, or ask who reached out."""
         coordinator = couple.coordinator
         bidder = self.partner(couple, values.get("bidder"), intent_obj)
-        if bidder is None and "responder" in values:
+        responder = self.partner(couple, values.get("responder"), intent_obj)
+        if bidder is not None and bidder == responder:
+            # "I turned toward Maya", said by Maya: a bid is between the two of them.
+            names = coordinator.couple
+            return couple.dialogue.lang.say("bid_same_partner", a=names.name_a, b=names.name_b)
+        if bidder is None and responder is not None:
             # "Alex turned away": the bid was the other partner's.
-            responder = self.partner(couple, values["responder"], intent_obj)
-            bidder = other(responder) if responder else None
+            bidder = other(responder)
         if bidder is None:
             slots = {"response": values["response"], "couple": coordinator.config_entry.entry_id}
             return await couple.dialogue.async_ask_who(self.intent_type, slots, "bidder")
@@ -328,6 +332,8 @@ class Status(ReconnectIntentHandler):
             parts.append(say("status_repair", days=insights.days_since_repair))
         if insights.open_ruptures:
             parts.append(say("status_open", count=insights.open_ruptures))
+        if insights.support_suggested:
+            parts.append(say("status_support"))
         return " ".join(parts)
 
 

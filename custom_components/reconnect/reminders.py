@@ -26,20 +26,30 @@ from .const import (
     CONF_PERSISTENT,
     CONF_QUIET_END,
     CONF_QUIET_START,
+    CONF_REPAIR_REMINDER_DAYS,
     DEFAULT_CHECK_IN_TIME,
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
+    DEFAULT_REPAIR_REMINDER_DAYS,
     DOMAIN,
     LOGGER,
 )
 from .coordinator import ReconnectCoordinator
-from .reminder_rules import ReminderReason, may_send, reminder_due, reminder_messages
+from .reminder_rules import (
+    ReminderReason,
+    backoff_step,
+    due_since,
+    is_last_step,
+    may_send,
+    reminder_due,
+    reminder_messages,
+)
 
 TITLE = "Reconnect"
 
 
 class Reminders:
-    """Sends at most one gentle reminder a day, at the check-in time."""
+    """Sends at most one gentle reminder a day, at the check-in time, fewer over time."""
 
     def __init__(
         self, hass: HomeAssistant, coordinator: ReconnectCoordinator, messages: dict[str, str]
@@ -122,20 +132,45 @@ class Reminders:
             now, last_sent=state.last_sent, snoozed_until=state.snoozed_until, quiet=quiet
         ):
             return None
+        last = insights.last_check_in
+        since = due_since(
+            reason,
+            # The day the insights were computed for: open_rupture_days counts to it.
+            today=insights.today,
+            open_rupture_days=insights.open_rupture_days,
+            repair_reminder_days=int(
+                coordinator.option(CONF_REPAIR_REMINDER_DAYS, DEFAULT_REPAIR_REMINDER_DAYS)
+            ),
+            last_check_in=coordinator.journal.local_date(last) if last else None,
+            t=coordinator.thresholds,
+        )
+        step = backoff_step(since, now.date(), state.last_sent)
+        if step is None:
+            return None
         coordinator.async_mark_reminded(now.date())
-        await self._async_deliver(reminder_messages(reason, insights.cycle))
-        LOGGER.debug("Reminder sent (%s)", reason)
+        extra: list[str] = []
+        if is_last_step(step):
+            extra.append("last")
+        if insights.support_suggested:
+            extra.append("support")
+        await self._async_deliver(reminder_messages(reason, insights.cycle), extra)
+        LOGGER.debug("Reminder sent (%s, step %s)", reason, step)
         coordinator.async_fire_activity("reminder_sent", {"reason": str(reason)})
         return reason
 
-    async def _async_deliver(self, keys: dict[str, str]) -> None:
-        """Send each partner their words, and the shared words to shared places."""
+    async def _async_deliver(self, keys: dict[str, str], extra: list[str]) -> None:
+        """Send each partner their words, and the shared words to shared places.
+
+        `extra` names messages added to every reminder: "last" when reminders
+        stop after this one, "support" while support is suggested.
+        """
         couple = self.coordinator.couple
         delivery = self.delivery
 
         def text(audience: str) -> str:
             name = couple.name(audience) if audience in ("a", "b") else ""
-            return self.messages[keys[audience]].format(name=name)
+            words = [self.messages[keys[audience]].format(name=name)]
+            return " ".join(words + [self.messages[key] for key in extra])
 
         for audience, option in (("a", CONF_NOTIFY_A), ("b", CONF_NOTIFY_B)):
             for target in delivery.get(option, []):

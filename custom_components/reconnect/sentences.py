@@ -72,7 +72,7 @@ class Language:
         """Read sentences/<language>.yaml (blocking: run it in the executor)."""
         data = load_yaml_dict(str(SENTENCES_DIR / f"{language}.yaml"))
         return cls(
-            intents=data["intents"],
+            intents=expand_intents(data["intents"], data.get("rules", {})),
             answers={k: v for k, v in data.items() if k.endswith("_answers")},
             responses=data["responses"],
             prompts=data["prompts"],
@@ -93,6 +93,71 @@ class Language:
             }
             parts.append(self.responses[say.key].format(**values))
         return " ".join(p.strip() for p in parts if p.strip())
+
+
+RESPONSES = ("toward", "away", "against")
+MAX_RULE_DEPTH = 10
+_RULE_REF = re.compile(r"<([\w.]+)>")
+_ROLE_REF = re.compile(r"<partner:(\w+)>")
+_WILDCARD_REF = re.compile(r"\{(\w+)\}")
+
+
+def expand_rules(template: str, rules: dict[str, str], depth: int = 0) -> str:
+    """Write each <rule> of `rules` out in place (<partner> and unknown names stay)."""
+    if depth > MAX_RULE_DEPTH:
+        raise ValueError(f"rules nested too deep in {template!r}")
+
+    def written(match: re.Match[str]) -> str:
+        rule = rules.get(match.group(1))
+        if rule is None:
+            return match.group(0)
+        # Folded YAML puts a space before each "|" that starts a line.
+        text = " ".join(str(rule).split()).replace(" |", "|")
+        return f"({expand_rules(text, rules, depth + 1)})"
+
+    return _RULE_REF.sub(written, template)
+
+
+def expand_intents(
+    intents: dict[str, list[dict[str, Any]]], rules: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Turn en.yaml's groups into plain ones: rules written out, one copy per response.
+
+    A group with `each_response` is copied for toward, away and against, its
+    <R.x> becoming <toward.x>, ... and its `response` slot set. A sentence that
+    names roles itself (<partner:bidder>) becomes a group of its own, with
+    <partner> and `names` as the rest of Reconnect expects.
+    """
+    result: dict[str, list[dict[str, Any]]] = {}
+    for intent_type, groups in intents.items():
+        out: list[dict[str, Any]] = []
+        for group in groups:
+            copies = [group]
+            if group.get("each_response"):
+                copies = [
+                    {
+                        **group,
+                        "slots": {**group.get("slots", {}), "response": response},
+                        "sentences": [
+                            s.replace("<R.", f"<{response}.") for s in group["sentences"]
+                        ],
+                    }
+                    for response in RESPONSES
+                ]
+            for copy in copies:
+                base = {k: v for k, v in copy.items() if k not in ("each_response", "sentences")}
+                plain = []
+                for template in copy["sentences"]:
+                    text = expand_rules(template, rules)
+                    if roles := _ROLE_REF.findall(text):
+                        sentence = _ROLE_REF.sub("<partner>", text)
+                        out.append({**base, "names": roles, "sentences": [sentence]})
+                    else:
+                        plain.append(text)
+                if plain:
+                    out.append({**base, "sentences": plain})
+        result[intent_type] = out
+    return result
 
 
 def template_name(name: str) -> str:
@@ -122,7 +187,8 @@ def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
             slots = dict(group.get("slots", {}))
             merged = data.setdefault(repr(sorted(slots.items())), {"sentences": [], "slots": slots})
             for template in group["sentences"]:
-                text = template.replace("{other}", f"{{{OTHER_LIST}:other}}")
+                # {other}, {tail}, ...: free words, heard as a wildcard slot of that name.
+                text = _WILDCARD_REF.sub(rf"{{{OTHER_LIST}:\1}}", template)
                 for role in group.get("names", ()):
                     text = text.replace("<partner>", f"{{{PARTNER_LIST}:{role}}}", 1)
                 merged["sentences"].append(text)

@@ -192,7 +192,7 @@ async def _log_check_in(coordinator: ReconnectCoordinator, data: dict[str, Any])
         partner=coordinator.couple.resolve(data["partner"]),
         rating=data["rating"],
         appreciation=data.get("appreciation"),
-        auto_rupture=coordinator.auto_rupture,
+        auto_rupture=coordinator.rupture_on_low_rating,
         **_when(data),
     )
     return _logged(events, coordinator)

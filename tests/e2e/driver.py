@@ -5,8 +5,11 @@ Run by tests/e2e/test_stack.py, or by hand:
 It copies the dev config to a temporary folder, starts `hass` on a free port
 bound to 127.0.0.1, prepares it the way `make run` does, talks to Assist, reads
 the entities over REST and the websocket, opens the dashboard in Chromium,
-restarts HA, and kills it with SIGKILL right after a check-in. After every start
-each config entry must be loaded, and HA's log must hold no ERROR line.
+restarts HA, kills it with SIGKILL right after a check-in, and finally holds a
+check-in on a test voice satellite with HA's built-in agent and no wake word
+between turns (tests/testing_config/custom_components/reconnect_test_satellite,
+copied into the config). After every start each config entry must be loaded,
+and HA's log must hold no ERROR line.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 from pathlib import Path
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +36,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from dev_setup import HA, prepare  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# The test-only satellite integration (scripted STT, recording TTS, built-in agent).
+TEST_SATELLITE = ROOT / "tests/testing_config/custom_components/reconnect_test_satellite"
+SATELLITE_DOMAIN = TEST_SATELLITE.name
+SATELLITE_TIMEOUT = 30
 # The HA that `make run` starts (the current lane's /opt/run, a newer release than
 # the tests' own), else the one beside this Python.
 HASS = os.environ.get("RECONNECT_HASS") or next(
@@ -165,6 +173,89 @@ async def hold_check_in(ha: HA, ratings: tuple[str, str]) -> None:
     assert reply.startswith("Thanks for checking in together."), reply
 
 
+async def add_test_satellite(ha: HA, name: str) -> str:
+    """Add one test satellite through its config flow; return its entity id."""
+    flow = await ha.request(
+        "POST", "/api/config/config_entries/flow", json={"handler": SATELLITE_DOMAIN}
+    )
+    assert flow["type"] == "form", flow
+    result = await ha.request(
+        "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", json={"satellites": name}
+    )
+    assert result["type"] == "create_entry", result
+    started = time.monotonic()
+    while True:
+        found = [
+            s["entity_id"]
+            for s in await ha.request("GET", "/api/states")
+            if s["entity_id"].startswith("assist_satellite.")
+            and s["attributes"].get("friendly_name") == name
+        ]
+        if found:
+            return str(found[0])
+        assert time.monotonic() - started < SATELLITE_TIMEOUT, f"no satellite {name}"
+        await asyncio.sleep(0.2)
+
+
+async def satellite_recordings(ha: HA, entity_id: str) -> dict[str, Any]:
+    """What the satellite played, heard, and has still to hear."""
+    result = await ha.request(
+        "POST", f"/api/services/{SATELLITE_DOMAIN}/recordings?return_response", json={}
+    )
+    return dict(result["service_response"]["satellites"].get(entity_id, {}))
+
+
+async def export(ha: HA) -> dict[str, Any]:
+    return dict((await ha.call("export", {}, response=True))["service_response"])
+
+
+async def hold_check_in_on_satellite(ha: HA, entity_id: str) -> None:
+    """A check-in held by the satellite alone: a rating, then "stop" at the next question.
+
+    The satellite's pipeline uses HA's built-in agent, so each question goes through
+    assist_satellite.ask_question: no wake word, no agent, between the turns.
+    """
+    before = await export(ha)
+    await ha.request(
+        "POST",
+        f"/api/services/{SATELLITE_DOMAIN}/say",
+        json={"entity_id": entity_id, "transcripts": ["four", "let's stop here"]},
+    )
+    started = await ha.call("start_check_in", {"satellite": entity_id}, response=True)
+    assert started["service_response"] == {"started_on": [entity_id]}, started
+    # The dialogue runs in the background: wait for the stop to be stored.
+    began = time.monotonic()
+    while True:
+        after = await export(ha)
+        if len(after["sessions"]) > len(before["sessions"]):
+            break
+        assert time.monotonic() - began < SATELLITE_TIMEOUT, (
+            f"the check-in never ended: {await satellite_recordings(ha, entity_id)}"
+        )
+        await asyncio.sleep(0.2)
+    new = after["events"][len(before["events"]) :]
+    assert [(e["kind"], e["partner"], e["rating"]) for e in new] == [("check_in", "a", 4)], new
+    assert [s["complete"] for s in after["sessions"][len(before["sessions"]) :]] == [False]
+    # Let the last announcement play, then read what the satellite played and heard.
+    while True:
+        seen = await satellite_recordings(ha, entity_id)
+        played = seen.get("played", [])
+        said = [p["message"] for p in played if p["kind"] == "announcement"]
+        if said or time.monotonic() - began > SATELLITE_TIMEOUT:
+            break
+        await asyncio.sleep(0.2)
+    questions = [p["message"] for p in played if p["kind"] == "question"]
+    assert questions == [
+        "Welcome to your check-in. Maya, how connected did you feel today, from one to five?",
+        "Thank you, Maya. Jordan, how about you, from one to five?",
+    ], played
+    assert [p["preannounce"] for p in played if p["kind"] == "question"] == [True, False], played
+    assert said, played
+    assert said[-1].startswith("Okay, we'll stop here."), played
+    assert seen["heard"] == ["four", "let's stop here"], seen
+    assert seen["unheard"] == [], seen
+
+
 async def states(ha: HA) -> dict[str, str]:
     """Reconnect's entity states over REST."""
     return {
@@ -237,6 +328,11 @@ async def main() -> None:
         (config / "custom_components" / "reconnect").symlink_to(
             ROOT / "custom_components" / "reconnect"
         )
+        shutil.copytree(
+            TEST_SATELLITE,
+            config / "custom_components" / SATELLITE_DOMAIN,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
         server = Server(config, port)
         await server.start()
         try:
@@ -274,7 +370,8 @@ async def main() -> None:
                 card = await dashboard(ha, refresh)
                 assert "You checked in tonight: 1 night running." in card, card
                 assert "Repaired today" in card, card
-                assert "Jordan turned toward\n100%" in card, card
+                # One bid: the card shows no rate below five (too few to mean anything).
+                assert "1 bid logged this week." in card, card
                 step("dashboard in Chromium", started)
 
             started = time.monotonic()
@@ -305,7 +402,13 @@ async def main() -> None:
                 await ha.log_in()
                 await running(ha)
                 await healthy(ha, server)
-            step("SIGKILL after a check-in loses nothing", started)
+                step("SIGKILL after a check-in loses nothing", started)
+
+                started = time.monotonic()
+                bedroom = await add_test_satellite(ha, "Bedroom")
+                await healthy(ha, server)
+                await hold_check_in_on_satellite(ha, bedroom)
+                step("check-in on a satellite, no wake word", started)
             server.stop()
             server.assert_clean_log()
         finally:

@@ -1,6 +1,7 @@
 """The whole stack, end to end: runs tests/e2e/driver.py in its own process.
 
-The driver starts a real `hass` and a real Chromium and opens sockets on
+The driver starts a real `hass` (with the test-only satellite integration
+copied into its config) and a real Chromium and opens sockets on
 127.0.0.1, none of which belongs inside pytest's process (pytest-socket, and
 phcc's loop and thread checks).
 """
@@ -27,3 +28,5 @@ def test_the_whole_stack() -> None:
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-6000:]}"
     timing = json.loads(TIMING.read_text())
     print(f"E2E took {timing['total_s']} s: {timing['steps']}")
+    # The check-in held on a test satellite with HA's built-in agent (issue 15) ran.
+    assert "check-in on a satellite, no wake word" in timing["steps"], timing

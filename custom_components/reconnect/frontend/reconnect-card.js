@@ -8,18 +8,37 @@ const KEYS = {
   overdue: "repair_overdue",
   today: "checked_in_today",
   cycle: "cycle",
+  support: "support_suggested",
+  bids: "bids_made_7d",
   responsiveness: "responsiveness_7d",
   connection: "connection_7d",
 };
-const REFERENCE = 86; // Gottman: couples who stayed married turned toward 86% of bids.
+// Gottman's newlywed study: couples still married six years on had turned
+// toward each other's bids 86% of the time (those who divorced, 33%). A
+// couple-level rate counted by observers, so the card shows only the couple's.
+const REFERENCE = 86;
+// Below this many bids in 7 days a rate is noise: show none.
+const MIN_BIDS = 5;
 
-const CYCLE_WORDS = {
-  connected: () => "You've been turning toward each other.",
-  pursue_withdraw: (p, w) =>
-    `${p} has been doing more of the reaching. A small step from ${w} can mean a lot.`,
-  burned_out_pursuer_risk: (p) =>
-    `${p} has been reaching less lately, after reaching a lot. A gentle check-in may help.`,
-  freeze_and_flee: () => "You've both pulled back a little. Small bids count.",
+// Every word the card shows. This is a shared screen: it never names or grades
+// one partner; the cycle is the problem, not a person.
+const WORDS = {
+  cycle: {
+    connected: "You've been turning toward each other.",
+    pursue_withdraw:
+      "One of you has been reaching more while the other steps back. It's a common cycle, and the cycle is the problem, not either of you. Small steps toward each other help.",
+    burned_out_pursuer_risk:
+      "Reaching out has gone quiet lately, after a stretch when bids were missed. Quiet doesn't always mean fine. Go gently with each other, and talking with a couples therapist early can help.",
+    freeze_and_flee:
+      "You've both been reaching less lately. This can happen quietly, and it matters. Any small bid counts, and talking with a couples therapist early can help.",
+  },
+  support:
+    "Things have felt hard for a while. Many couples find it helps to talk with a couples therapist early, for example one trained in EFT or the Gottman method. This is a suggestion, not a diagnosis. If either of you feels afraid of or controlled by the other, couples therapy is not the right first step: please reach out to local emergency services or a domestic-violence hotline.",
+  safety:
+    "Reconnect is not therapy. If you ever feel unsafe at home, contact local emergency services or a domestic-violence hotline.",
+  reference: `Line: ${REFERENCE}%, how often couples who stayed together turned toward each other in Gottman's newlywed study, as observers counted it. A reference, not a grade.`,
+  tooFew: (n) =>
+    `${n ? `${n} bid${n === 1 ? "" : "s"} logged this week. ` : ""}A rate from only a few bids is mostly noise, so it shows from ${MIN_BIDS}.`,
 };
 
 const esc = (text) =>
@@ -131,8 +150,11 @@ class ReconnectCard extends HTMLElement {
       );
     const resp = byName(KEYS.responsiveness);
     const conn = byName(KEYS.connection);
+    const bids = byName(KEYS.bids);
     const order = Object.keys(this._state(KEYS.cycle)?.attributes.partners || resp);
-    return order.filter((name) => resp[name]).map((name) => ({ name, resp: resp[name], conn: conn[name] }));
+    return order
+      .filter((name) => resp[name])
+      .map((name) => ({ name, resp: resp[name], conn: conn[name], bids: bids[name] }));
   }
 
   _body() {
@@ -165,22 +187,8 @@ class ReconnectCard extends HTMLElement {
     const sinceText =
       days === null ? "No repair logged yet" : days === 0 ? "Repaired today" : `${days} day${days === 1 ? "" : "s"} since your last repair`;
 
-    const bars = partners
-      .map((p) => {
-        const value = p.resp.state;
-        const known = !["unknown", "unavailable"].includes(value);
-        const pct = known ? Math.max(0, Math.min(100, Number(value))) : 0;
-        return `<div class="bar-row">
-          <div class="label"><span>${esc(p.name)} turned toward</span><span class="value">${known ? `${Math.round(pct)}%` : "–"}</span></div>
-          <div class="bar" aria-label="${esc(p.name)} turned toward ${known ? Math.round(pct) : "no"} percent">
-            <div class="fill" style="width:${pct}%"></div>
-            <div class="ref" style="left:${REFERENCE}%"></div>
-          </div>
-        </div>`;
-      })
-      .join("");
-
-    const sentence = this._cycleSentence(cycle, partners);
+    const support = this._state(KEYS.support)?.state === "on";
+    const sentence = cycle ? WORDS.cycle[cycle.state] || "" : "";
     return `
       <div class="head">
         <div class="title">${esc(this._hass.devices?.[this._found.device]?.name || "Reconnect")}</div>
@@ -190,15 +198,15 @@ class ReconnectCard extends HTMLElement {
       ${repair}
       <div class="since">${esc(sinceText)}</div>
       <section>
-        <h3>Turning toward, last 7 days</h3>
-        ${bars}
-        <div class="note">Line: ${REFERENCE}%, a reference from Gottman's research, not a grade.</div>
+        <h3>Turning toward each other, last 7 days</h3>
+        ${this._together(partners)}
       </section>
       <section>
         <h3>How connected you felt, 14 nights</h3>
         ${this._sparkline(partners)}
       </section>
       ${sentence ? `<div class="cycle">${esc(sentence)}</div>` : ""}
+      ${support ? `<div class="support" role="note">${esc(WORDS.support)}</div>` : ""}
       <section>
         <h3>Log a bid</h3>
         ${partners
@@ -208,16 +216,32 @@ class ReconnectCard extends HTMLElement {
               <button class="small" data-bid="${i}" data-response="away">Turned away</button></div>`,
           )
           .join("")}
-      </section>`;
+      </section>
+      <div class="note safety">${esc(WORDS.safety)}</div>`;
   }
 
-  _cycleSentence(cycle, partners) {
-    if (!cycle) return "";
-    const words = CYCLE_WORDS[cycle.state];
-    if (!words) return "";
-    const pursuer = cycle.attributes.pursuer;
-    const other = partners.map((p) => p.name).find((n) => n !== pursuer);
-    return words(pursuer, other);
+  // The couple's rate, never a partner's: of all bids either of you made in 7
+  // days, how many were turned toward. Nothing below MIN_BIDS.
+  _together(partners) {
+    let bids = 0;
+    let toward = 0;
+    for (const p of partners) {
+      const other = partners.find((o) => o !== p);
+      const received = Number(other?.bids?.state) || 0;
+      const rate = Number(p.resp?.state);
+      bids += Number(p.bids?.state) || 0;
+      if (received && Number.isFinite(rate)) toward += (rate / 100) * received;
+    }
+    if (bids < MIN_BIDS) return `<div class="note">${esc(WORDS.tooFew(bids))}</div>`;
+    const pct = Math.max(0, Math.min(100, Math.round((100 * toward) / bids)));
+    return `<div class="bar-row">
+        <div class="label"><span>Of ${bids} bids, turned toward</span><span class="value">${pct}%</span></div>
+        <div class="bar" aria-label="Together you turned toward ${pct} percent of ${bids} bids">
+          <div class="fill" style="width:${pct}%"></div>
+          <div class="ref" style="left:${REFERENCE}%"></div>
+        </div>
+      </div>
+      <div class="note">${esc(WORDS.reference)}</div>`;
   }
 
   _sparkline(partners) {
@@ -313,6 +337,9 @@ const STYLE = `<style>
   .legend { display: flex; gap: 16px; font-size: 14px; color: var(--secondary-text-color); }
   .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 6px; vertical-align: -1px; }
   .cycle { margin-top: 16px; font-style: italic; }
+  .support { margin-top: 16px; padding: 14px; border-radius: 12px;
+    background: color-mix(in srgb, var(--info-color, #039be5) 12%, transparent); }
+  .safety { margin-top: 16px; }
   .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 8px; }
 </style>`;
 
