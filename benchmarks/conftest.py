@@ -1,8 +1,10 @@
 """Collect every figure of one run, then write them as Markdown and JSON.
 
 Each benchmark records rows with `record(figure, **columns)`. At the end of the
-session the table goes to benchmarks/results/latest.md and .json, with the
-machine it ran on, and is printed. Ratios are always taken within this one run.
+session the tables go to benchmarks/results/latest-LANE.md and .json, LANE being
+the test lane it ran in (scripts/ha-env sets RECONNECT_LANE), with the machine,
+Python and Home Assistant it ran on, and are printed. Ratios are always taken
+within this one run.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ def record(figure: str, **columns: Any) -> None:
     _ROWS.setdefault(figure, []).append(columns)
 
 
+def p25(samples: list[float]) -> float:
+    """Return the lower quartile."""
+    return statistics.quantiles(samples, n=4)[0]
+
+
 def p50(samples: list[float]) -> float:
     """Return the median."""
     return statistics.median(samples)
@@ -68,11 +75,21 @@ async def real_hass(config_dir: Path) -> AsyncIterator[HomeAssistant]:
     async with async_test_home_assistant(config_dir=str(config_dir)) as hass:
         hass.data.pop(DATA_CUSTOM_COMPONENTS)
         assert await async_setup_component(hass, "homeassistant", {})
-        yield hass
-        await hass.async_stop(force=True)
+        try:
+            yield hass
+        finally:  # also after a failure, or the test plugin reports its timers too
+            await hass.async_stop(force=True)
+
+
+def _lane() -> str:
+    """The test lane (scripts/ha-env sets RECONNECT_LANE); `local` outside one."""
+    return os.environ.get("RECONNECT_LANE") or "local"
 
 
 def _commit() -> str:
+    # A lane's root has no git: scripts/bench.sh passes the commit in.
+    if commit := os.environ.get("RECONNECT_BENCH_COMMIT"):
+        return commit
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
@@ -89,9 +106,11 @@ def _markdown(machine: dict[str, Any]) -> str:
     lines = [
         "# Reconnect benchmarks",
         "",
-        f"Commit {machine['commit']}, {machine['date']}. {machine['cpus']} CPUs, "
-        f"Python {machine['python']}, Home Assistant {machine['home_assistant']}.",
-        "Times in ms. Ratios are taken within this one run.",
+        f"Lane `{machine['lane']}`: commit {machine['commit']}, {machine['date']}. "
+        f"{machine['cpus']} CPUs, Python {machine['python']}, "
+        f"Home Assistant {machine['home_assistant']}.",
+        "Times in ms; Assist times are lower quartiles (see bench_assist.py).",
+        "Ratios are taken within this one run.",
     ]
     for figure, rows in _ROWS.items():
         columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -112,6 +131,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not _ROWS:
         return
     machine = {
+        "lane": _lane(),
         "commit": _commit(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cpus": os.cpu_count(),
@@ -120,9 +140,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "home_assistant": ha_version,
     }
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "latest.json").write_text(
-        json.dumps({"machine": machine, "figures": _ROWS}, indent=2) + "\n"
+    name = f"latest-{machine['lane']}"
+    (RESULTS_DIR / f"{name}.json").write_text(
+        json.dumps({"machine": machine, "figures": _ROWS}, indent=2, ensure_ascii=False) + "\n"
     )
     text = _markdown(machine)
-    (RESULTS_DIR / "latest.md").write_text(text)
+    (RESULTS_DIR / f"{name}.md").write_text(text)
     print("\n" + text)
