@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -23,6 +22,7 @@ from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, call
 from .test_reminders import NOTIFICATION, at, notifications
@@ -112,12 +112,10 @@ async def test_two_couples_set_up_at_once_both_land_in_the_file(
     for entry in (first, second):
         entry.add_to_hass(hass)
     reloads = async_capture_events(hass, EVENT_CALL_SERVICE)
-    results = await asyncio.gather(
-        hass.config_entries.async_setup(first.entry_id),
-        hass.config_entries.async_setup(second.entry_id),
-    )
+    # As at HA's start: setting up the integration sets up every entry at once.
+    assert await async_setup_component(hass, DOMAIN, {})
     await hass.async_block_till_done()
-    assert results == [True, True]
+    assert [e.state for e in (first, second)] == [ConfigEntryState.LOADED] * 2
 
     written = yaml.safe_load(Path(hass.config.path(*SENTENCES)).read_text(encoding="utf-8"))
     names = [v["out"] for v in written["lists"]["reconnect_partner"]["values"]]

@@ -59,12 +59,15 @@ class Dialogue:
         self.checkin: CheckIn | None = None
         self.started_by: str | None = None
         self.pending: Pending | None = None
+        # The live answer sentences (and what they are), their timeout, and any
+        # question waiting for a satellite to be idle.
+        self._trigger: tuple[tuple[tuple[str, ...], Handler], CALLBACK_TYPE] | None = None
         self._unregister: list[CALLBACK_TYPE] = []
 
     @property
     def listening(self) -> bool:
         """Tell whether answer sentences are live."""
-        return bool(self._unregister)
+        return self._trigger is not None
 
     def render(self, says: list[Say]) -> str:
         """Speak reply keys with this couple's names."""
@@ -74,15 +77,30 @@ class Dialogue:
 
     @callback
     def _async_listen(self, sentences: list[str], handler: Handler, timeout: timedelta) -> None:
-        """Make answer sentences live until answered or timed out."""
-        self._async_stop_listening()
-        self._unregister.append(async_register_trigger(self.hass, sentences, handler))
+        """Make answer sentences live until answered or timed out.
+
+        The same sentences stay registered from one turn to the next: every
+        change of HA's triggers costs the next utterance in the house a re-parse.
+        """
+        key = (tuple(sentences), handler)
+        if self._trigger is None or self._trigger[0] != key:
+            self._async_stop_listening()
+            self._trigger = (key, async_register_trigger(self.hass, sentences, handler))
+        else:
+            self._async_cancel_pending()
         self._unregister.append(async_call_later(self.hass, timeout, self._async_timed_out))
 
     @callback
-    def _async_stop_listening(self) -> None:
+    def _async_cancel_pending(self) -> None:
         while self._unregister:
             self._unregister.pop()()
+
+    @callback
+    def _async_stop_listening(self) -> None:
+        self._async_cancel_pending()
+        if self._trigger is not None:
+            self._trigger[1]()
+            self._trigger = None
 
     @callback
     def _async_timed_out(self, _now: datetime) -> None:

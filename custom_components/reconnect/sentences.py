@@ -19,6 +19,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+import hashlib
 import importlib
 from pathlib import Path
 import re
@@ -264,9 +265,29 @@ def _write_if_changed(path: Path, text: str | None) -> bool:
     return True
 
 
+# What the file is made from besides the names: this code and the language data.
+_GENERATOR = hashlib.sha256(
+    Path(__file__).read_bytes() + (Path(__file__).parent / "keywords.py").read_bytes()
+).hexdigest()
+
+
 def _write_sentences(path: Path, lang: Language, names: list[str]) -> bool:
-    """Write the sentences for these names (none: delete the file); return whether it changed."""
-    text = CUSTOM_SENTENCES_HEADER + dump_yaml(custom_sentences(lang, names)) if names else None
+    """Write the sentences for these names (none: delete the file); return whether it changed.
+
+    The file records what it was made from, so the usual case (a restart, the
+    same names) costs one read instead of building every sentence again.
+    """
+    if not names:
+        return _write_if_changed(path, None)
+    made_from = hashlib.sha256(
+        f"{_GENERATOR}|{sorted(names)!r}|{lang.intents!r}".encode()
+    ).hexdigest()[:32]
+    stamp = f"# Made from: {made_from}\n"
+    if path.exists():
+        head = path.read_text(encoding="utf-8")[: len(CUSTOM_SENTENCES_HEADER) + len(stamp)]
+        if head == CUSTOM_SENTENCES_HEADER + stamp:
+            return False
+    text = CUSTOM_SENTENCES_HEADER + stamp + dump_yaml(custom_sentences(lang, names))
     return _write_if_changed(path, text)
 
 
