@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 import yaml
 
+from custom_components.reconnect import sentences as sentences_module
 from custom_components.reconnect.const import (
     CONF_CHECK_IN_TIME,
     CONF_PARTNER_A,
@@ -143,3 +144,30 @@ async def test_a_disabled_couples_names_leave_the_sentences(
     text = path.read_text(encoding="utf-8")
     assert "Ana" not in text
     assert "Maya" in text
+
+
+async def test_sentences_that_would_not_parse_are_never_written(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    frozen: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = Path(hass.config.path(*SENTENCES))
+
+    def broken(*_args: Any) -> dict[str, Any]:
+        return {
+            "language": "en",
+            "intents": {"ReconnectUndo": {"data": [{"sentences": ["(undo"]}]}},
+        }
+
+    monkeypatch.setattr(sentences_module, "custom_sentences", broken)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert not path.exists()
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "sentences_unusable")
+    assert issue is not None
+    # HA's own English commands keep working.
+    assert "Sorry" not in await say(hass, "what time is it")

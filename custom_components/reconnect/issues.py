@@ -38,7 +38,11 @@ async def async_report_corrupt_journal(hass: HomeAssistant, key: str, title: str
 
 
 # Why Reconnect's sentences are heard through sentence triggers, and what each names.
-SENTENCES_ISSUES = {"sentences_not_reloaded": "error", "sentences_file_not_ours": "path"}
+SENTENCES_ISSUES = {
+    "sentences_not_reloaded": "error",
+    "sentences_file_not_ours": "path",
+    "sentences_unusable": "error",
+}
 
 
 @callback

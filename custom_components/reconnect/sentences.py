@@ -25,6 +25,8 @@ from pathlib import Path
 import re
 from typing import Any
 
+from hassil import Intents
+
 from homeassistant.components import conversation
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import intent
@@ -250,6 +252,10 @@ class NotOursError(Exception):
     """The sentences file exists and Reconnect did not write it."""
 
 
+class UnusableSentencesError(Exception):
+    """Our sentences would not parse: HA would then drop every English sentence."""
+
+
 def _write_if_changed(path: Path, text: str | None) -> bool:
     """Write (or with None, delete) our file; return whether anything changed."""
     old = path.read_text(encoding="utf-8") if path.exists() else None
@@ -287,8 +293,16 @@ def _write_sentences(path: Path, lang: Language, names: list[str]) -> bool:
         head = path.read_text(encoding="utf-8")[: len(CUSTOM_SENTENCES_HEADER) + len(stamp)]
         if head == CUSTOM_SENTENCES_HEADER + stamp:
             return False
-    text = CUSTOM_SENTENCES_HEADER + stamp + dump_yaml(custom_sentences(lang, names))
-    return _write_if_changed(path, text)
+    data = custom_sentences(lang, names)
+    try:
+        # One file in custom_sentences/en that hassil cannot read breaks every
+        # local English command in the house: never write one.
+        parsed = Intents.from_dict(data)
+        for intent_data in (d for i in parsed.intents.values() for d in i.data):
+            _ = intent_data.sentences  # hassil parses templates when first read
+    except Exception as err:
+        raise UnusableSentencesError from err
+    return _write_if_changed(path, CUSTOM_SENTENCES_HEADER + stamp + dump_yaml(data))
 
 
 class SentencesFile:
@@ -334,6 +348,12 @@ class SentencesFile:
                 LOGGER.warning("%s was not written by Reconnect; leaving it alone", self.path)
                 async_report_sentences_issue(self.hass, "sentences_file_not_ours", str(self.path))
                 self._async_fall_back(names)
+                return
+            except UnusableSentencesError as err:
+                LOGGER.error("Reconnect's sentences would not parse; the file is left as it was")
+                async_report_sentences_issue(
+                    self.hass, "sentences_unusable", type(err.__cause__).__name__
+                )
                 return
             if changed or self._fallback:
                 await self._async_reload(names)
