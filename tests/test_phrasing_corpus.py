@@ -27,19 +27,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 import yaml
 
-from custom_components.reconnect.const import (
-    CONF_PARTNER_A,
-    CONF_PARTNER_B,
-    CONF_PERSON_A,
-    CONF_PERSON_B,
-    DOMAIN,
-)
 from custom_components.reconnect.journal import EventKind, other
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import intent
 
-from .conftest import ENTRY_ID
+from .test_voice import mock_config_entry  # noqa: F401 - Maya & Jordan, linked to persons
 
 CORPUS: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "phrasing_corpus.yaml").read_text(encoding="utf-8")
@@ -61,23 +54,6 @@ def users(hass: HomeAssistant, hass_admin_user: MockUser) -> dict[str, MockUser]
     for person, user in (("person.maya", hass_admin_user), ("person.jordan", jordan)):
         hass.states.async_set(person, "home", {"user_id": user.id})
     return {"Maya": hass_admin_user, "Jordan": jordan}
-
-
-@pytest.fixture
-def mock_config_entry() -> MockConfigEntry:
-    """Maya & Jordan, each linked to a person (so "me" is known)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Maya & Jordan",
-        data={
-            CONF_PARTNER_A: "Maya",
-            CONF_PERSON_A: "person.maya",
-            CONF_PARTNER_B: "Jordan",
-            CONF_PERSON_B: "person.jordan",
-        },
-        unique_id="jordan|maya",
-        entry_id=ENTRY_ID,
-    )
 
 
 def speaker_of(item: dict[str, Any]) -> str:
