@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from custom_components.reconnect.journal import EventKind
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Context, HomeAssistant, ServiceCall
+from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -145,7 +146,59 @@ async def test_log_rupture(
     )
     (event,) = events(init_integration)
     assert (event.kind, event.partner) == (EventKind.RUPTURE, case["partner"])
+    await hass.async_block_till_done()  # the entities follow the reply
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
+
+
+async def test_a_spoken_log_replies_first_and_the_entities_follow_in_one_loop_turn(
+    hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    """Assist speaks without waiting for entity writes; actions still write before returning."""
+    coordinator = init_integration.runtime_data.coordinator
+    bids = "sensor.maya_jordan_maya_bids_made_7_days"
+    activity: list[str] = []
+    coordinator.async_add_activity_listener(lambda kind, _data: activity.append(kind))
+    writes: list[tuple[str, str | None]] = []
+
+    @callback
+    def written(event: Any) -> None:
+        state = event.data["new_state"]
+        writes.append((event.data["entity_id"], state.state if state else None))
+
+    hass.bus.async_listen("state_changed", written)
+
+    reply = await Assist(hass, users["jordan"])("Maya reached out and I turned toward her")
+    assert reply.startswith("Noted")
+    assert coordinator.data.partners["a"].bids_made_7d == 1  # insights are current at once
+    assert hass.states.get(bids).state == "0"  # the entities follow the reply
+    assert not activity
+    await asyncio.sleep(0)
+    assert hass.states.get(bids).state == "1"
+    assert activity == ["bid_logged"]
+
+    # Two spoken logs in one loop turn write each entity once, in order.
+    writes.clear()
+    for _ in range(2):
+        await coordinator.async_record(
+            coordinator.journal.log_bid, bidder="a", response="toward", after_reply=True
+        )
+    await asyncio.sleep(0)
+    assert hass.states.get(bids).state == "3"
+    assert [state for entity_id, state in writes if entity_id == bids] == ["3"]
+    assert activity == ["bid_logged"] * 3
+
+    # An action (automations may read the entity next) writes before it returns.
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+    assert hass.states.get(bids).state == "4"
+
+    # Unloading right after a spoken log still writes what the reply held back.
+    await coordinator.async_record(
+        coordinator.journal.log_bid, bidder="a", response="toward", after_reply=True
+    )
+    writes.clear()
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert activity == ["bid_logged"] * 5
+    assert [state for entity_id, state in writes if entity_id == bids][:1] == ["5"]
 
 
 @pytest.mark.parametrize("case", PHRASINGS["ReconnectLogRepair"], ids=lambda c: c["text"])

@@ -104,9 +104,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -
     HA's order: platforms first, so a failed platform unload leaves the couple
     whole and loaded; the entry's unload callbacks (timers, listeners) run after.
     """
+    coordinator = entry.runtime_data.coordinator
+    coordinator.async_flush()  # entity writes an Assist reply held back
     if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         return False
-    coordinator = entry.runtime_data.coordinator
     # A running check-in is kept as partial, then everything is flushed now: a
     # reload reads the file before a delayed save would land.
     entry.runtime_data.dialogue.async_unload()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, fields as dataclass_fields
 from datetime import date, datetime, timedelta
@@ -29,7 +30,7 @@ from .const import (
     LOGGER,
     SAVE_DELAY_SECONDS,
 )
-from .cycle import Thresholds
+from .cycle import CycleState, Thresholds
 from .insights import Insights, compute
 from .journal import Couple, Event, EventKind, Journal, Session
 from .rollup import Rezone, RollUp
@@ -72,6 +73,8 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
     """Owns the journal; every change is saved and pushed, nothing is polled."""
 
     config_entry: ReconnectConfigEntry
+    _insights: Insights
+    _stale = False  # a change was logged; `data` computes the insights when read
 
     def __init__(
         self,
@@ -85,6 +88,10 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         self.store = store
         self.journal = journal
         self._activity: list[ActivityListener] = []
+        # Entity writes and activity events held back until an Assist reply is out.
+        self._after_reply: asyncio.Handle | None = None
+        self._held_activity: list[tuple[str, dict[str, Any]]] = []
+        self._published: CycleState | None = None  # the cycle the entities show
 
     @property
     def couple(self) -> Couple:
@@ -120,13 +127,50 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         days = int(self.option(CONF_REPAIR_REMINDER_DAYS, DEFAULT_REPAIR_REMINDER_DAYS))
         return compute(self.journal, dt_util.now().date(), days, self.thresholds)
 
+    @property
+    def data(self) -> Insights:
+        """Return the insights as of now (computed on first read after a change)."""
+        if self._stale:
+            self._stale = False
+            self._insights = self.compute()
+        return self._insights
+
+    @data.setter
+    def data(self, insights: Insights) -> None:
+        self._stale = False
+        self._insights = insights
+
     @callback
-    def async_push(self) -> None:
-        """Recompute and update every entity; note a change of cycle."""
-        previous = self.data
-        self.async_set_updated_data(self.compute())
-        if previous is not None and previous.cycle.state != self.data.cycle.state:
-            self.async_fire_activity("cycle_changed", {"cycle": str(self.data.cycle.state)})
+    def async_push(self, *, after_reply: bool = False) -> None:
+        """Recompute and update every entity; note a change of cycle.
+
+        `after_reply` (Assist): the entities and activity listeners hear of it in
+        the next turn of the event loop, so the spoken reply does not wait for
+        them; several changes in one turn write each entity once. Anyone reading
+        `data` meanwhile gets the new insights. Without it (actions, the check-in,
+        options), everything is written before this returns.
+        """
+        self._stale = True
+        if self._after_reply is None:
+            self._after_reply = self.hass.loop.call_soon(self.async_flush)
+        if not after_reply:
+            self.async_flush()
+
+    @callback
+    def async_flush(self) -> None:
+        """Write what a push held back, now (also at unload)."""
+        if self._after_reply is None:
+            return
+        self._after_reply.cancel()
+        self._after_reply = None
+        previous = self._published
+        self.async_set_updated_data(self.data)
+        self._published = self.data.cycle.state
+        if previous is not None and previous != self._published:
+            self.async_fire_activity("cycle_changed", {"cycle": str(self._published)})
+        held, self._held_activity = self._held_activity, []
+        for event_type, data in held:
+            self.async_fire_activity(event_type, data)
 
     @callback
     def async_add_activity_listener(self, listener: ActivityListener) -> CALLBACK_TYPE:
@@ -137,12 +181,17 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
     @callback
     def async_fire_activity(self, event_type: str, data: dict[str, Any]) -> None:
         """Tell listeners that something happened; data never holds free text."""
+        if self._after_reply is not None:  # after the entity writes a push holds back
+            self._held_activity.append((event_type, data))
+            return
         for listener in list(self._activity):
             listener(event_type, data)
 
     async def _async_update_data(self) -> Insights:
         """Compute the first insights (later ones are pushed)."""
-        return self.compute()
+        insights = self.compute()
+        self._published = insights.cycle.state
+        return insights
 
     @callback
     def async_start(self) -> None:
@@ -223,12 +272,18 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         """Save with the usual delay (for small state such as reminders)."""
         self.store.async_delay_save(lambda: encode_journal(self.journal), SAVE_DELAY_SECONDS)
 
-    async def async_record(self, log: Callable[..., list[Event]], **fields: Any) -> list[Event]:
-        """Run one journal operation, then save and push the new insights."""
+    async def async_record(
+        self, log: Callable[..., list[Event]], *, after_reply: bool = False, **fields: Any
+    ) -> list[Event]:
+        """Run one journal operation, then save and push the new insights.
+
+        `after_reply`: see async_push (Assist passes it; actions and automations,
+        which may read the entities next, do not).
+        """
         now = dt_util.utcnow()
         fields.setdefault("at", now)
         events = log(**fields, now=now)
-        await self._async_changed(events)
+        await self._async_changed(events, after_reply)
         for event in events:
             if activity := LOGGED_ACTIVITY.get(event.kind):
                 partner = self.couple.name(event.partner) if event.partner else None
@@ -238,10 +293,10 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
                 self.async_fire_activity(activity, data)
         return events
 
-    async def async_undo(self) -> list[Event]:
+    async def async_undo(self, *, after_reply: bool = False) -> list[Event]:
         """Remove the newest event (and the rupture it opened by itself)."""
         removed = self.journal.undo_last()
-        await self._async_changed(removed)
+        await self._async_changed(removed, after_reply)
         return removed
 
     @callback
@@ -279,7 +334,7 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         """Write the journal at once (a finished check-in is precious)."""
         await self.store.async_save(encode_journal(self.journal))
 
-    async def _async_changed(self, events: list[Event]) -> None:
+    async def _async_changed(self, events: list[Event], after_reply: bool = False) -> None:
         # Debug logs carry ids and kinds only, never what anyone said.
         LOGGER.debug("Journal changed: %s", [(e.id, str(e.kind)) for e in events])
         if any(e.kind is EventKind.CHECK_IN for e in events):
@@ -287,4 +342,4 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
             await self.async_save_now()
         else:
             self.save_soon()
-        self.async_push()
+        self.async_push(after_reply=after_reply)

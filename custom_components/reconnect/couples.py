@@ -59,6 +59,8 @@ def couple_for(
 ) -> ReconnectData | None:
     """Choose the couple an utterance is about, or None if it is unclear."""
     couples = loaded(hass)
+    if len(couples) == 1 and not hint:
+        return couples[0]  # the usual home: nothing to choose between
     hinted = None
     if hint:
         hint = hint.casefold()

@@ -52,9 +52,10 @@ def nightly(
     """Return a partner's mean rating on each of the last `nights` local days."""
     ratings: list[float | None] = []
     for back in range(nights - 1, -1, -1):
-        day = journal.day(today - timedelta(days=back))
-        count = day.get(("check_ins", partner), 0)
-        ratings.append(round(day[("rating_sum", partner)] / count, 2) if count else None)
+        # Most nights of a fortnight are already counted; an empty one is None.
+        day = journal.totals.get(today - timedelta(days=back))
+        count = day.get(("check_ins", partner), 0) if day else 0
+        ratings.append(round(day[("rating_sum", partner)] / count, 2) if day and count else None)
     return tuple(ratings)
 
 

@@ -24,6 +24,13 @@ from .sentences import Language
 
 DATA_LANGUAGE: HassKey[Language] = HassKey(f"{DOMAIN}_language")
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
+# Built once: HA reads a handler's slot schema on every call.
+BID_SLOTS: dict[vol.Marker, Any] = {
+    **COUPLE_SLOT,
+    vol.Optional("bidder"): cv.string,
+    vol.Optional("responder"): cv.string,
+    vol.Required("response"): vol.In([str(r) for r in Response]),
+}
 
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
@@ -40,7 +47,7 @@ class ReconnectIntentHandler(intent.IntentHandler):
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
         """Describe the slots (also the LLM tool's parameters)."""
-        return dict(COUPLE_SLOT)
+        return COUPLE_SLOT
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Handle the intent for the right couple."""
@@ -200,12 +207,7 @@ class LogBid(ReconnectIntentHandler):
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
         """Take the bidder (or the responder) and the response."""
-        return {
-            **COUPLE_SLOT,
-            vol.Optional("bidder"): cv.string,
-            vol.Optional("responder"): cv.string,
-            vol.Required("response"): vol.In([str(r) for r in Response]),
-        }
+        return BID_SLOTS
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Explain the three responses when another word was used ("Alex turned purple")."""
@@ -235,6 +237,7 @@ class LogBid(ReconnectIntentHandler):
             return await couple.dialogue.async_ask_who(self.intent_type, slots, "bidder")
         events = await coordinator.async_record(
             coordinator.journal.log_bid,
+            after_reply=True,
             bidder=bidder,
             response=values["response"],
             auto_rupture=coordinator.auto_rupture,
@@ -271,7 +274,9 @@ class LogRupture(ReconnectIntentHandler):
         """Log it; who raised it is optional, so an unknown speaker is fine."""
         coordinator = couple.coordinator
         partner = self.partner(couple, values.get("partner"), intent_obj)
-        await coordinator.async_record(coordinator.journal.log_rupture, partner=partner)
+        await coordinator.async_record(
+            coordinator.journal.log_rupture, partner=partner, after_reply=True
+        )
         return couple.dialogue.lang.say("rupture_logged")
 
 
@@ -299,7 +304,9 @@ class LogRepair(ReconnectIntentHandler):
         if initiator is None:
             slots = {"couple": coordinator.config_entry.entry_id}
             return await couple.dialogue.async_ask_who(self.intent_type, slots, "initiator")
-        await coordinator.async_record(coordinator.journal.log_repair, initiator=initiator)
+        await coordinator.async_record(
+            coordinator.journal.log_repair, initiator=initiator, after_reply=True
+        )
         return couple.dialogue.render([Say("repair_logged", {"initiator": initiator})])
 
 
@@ -348,7 +355,7 @@ class Undo(ReconnectIntentHandler):
     ) -> str:
         """Remove it and say what it was."""
         coordinator = couple.coordinator
-        removed = await coordinator.async_undo()
+        removed = await coordinator.async_undo(after_reply=True)
         first = removed[-1]  # the entry the person logged (an automatic rupture comes after it)
         key = f"undone_{first.kind}"
         if first.kind is EventKind.APPRECIATION and not first.partner:

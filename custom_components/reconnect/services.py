@@ -149,7 +149,7 @@ def _coordinator(hass: HomeAssistant, entry_id: str | None) -> ReconnectCoordina
     return entries[0].runtime_data.coordinator
 
 
-def _when(data: dict[str, Any]) -> dict[str, datetime]:
+def _when(data: dict[str, Any]) -> dict[str, Any]:
     """Pass an explicit time through, reading a naive one as local time."""
     when: datetime | None = data.get(ATTR_WHEN)
     return {"at": dt_util.as_utc(when)} if when is not None else {}
