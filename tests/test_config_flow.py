@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.reconnect.const import (
     CONF_ADVANCED,
+    CONF_ALIASES_A,
+    CONF_ALIASES_B,
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
     CONF_DELIVERY,
@@ -24,6 +28,7 @@ from custom_components.reconnect.schema import vol
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import area_registry as ar, entity_registry as er
 
 from .conftest import call
 
@@ -186,6 +191,8 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
         "keep_years": 0,
         CONF_SATELLITES_A: [],
         CONF_SATELLITES_B: [],
+        CONF_ALIASES_A: [],
+        CONF_ALIASES_B: [],
     }
     sections = {
         str(key): value.schema.schema
@@ -279,3 +286,114 @@ async def test_options_refuse_a_satellite_in_both_partners_spaces(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.options[CONF_SATELLITES_A] == ["dev-1", "dev-2"]
+
+
+# Every option at its default, as the form sends it.
+SETTINGS = {
+    CONF_REPAIR_REMINDER_DAYS: 3,
+    CONF_CHECK_IN_TIME: "21:30:00",
+    CONF_QUIET_START: "22:30:00",
+    CONF_QUIET_END: "08:00:00",
+    CONF_AUTO_RUPTURE: True,
+    CONF_DELIVERY: {},
+    CONF_ADVANCED: {},
+}
+
+
+def aliases_shown(result: Any) -> tuple[list[str], list[str]]:
+    """The aliases the options form shows for each partner."""
+    shown = {
+        str(k): k.default()
+        for k in result["data_schema"].schema
+        if str(k) in (CONF_ALIASES_A, CONF_ALIASES_B)
+    }
+    return shown[CONF_ALIASES_A], shown[CONF_ALIASES_B]
+
+
+async def test_options_save_spoken_aliases_and_the_couple_answers_to_them(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {**SETTINGS, CONF_ALIASES_A: [" Maia ", "", "  ", "Mo  Mo"], CONF_ALIASES_B: ["Jordon"]},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # Trimmed, and empty ones dropped.
+    assert init_integration.options[CONF_ALIASES_A] == ["Maia", "Mo Mo"]
+    assert init_integration.options[CONF_ALIASES_B] == ["Jordon"]
+    couple = init_integration.runtime_data.coordinator.couple
+    assert (couple.resolve("maia"), couple.resolve("JORDON")) == ("a", "b")
+    assert couple.name("a") == "Maya"
+    await call(hass, "log_bid", {"bidder": "Mo Mo", "response": "toward"})
+    summary = await call(hass, "get_summary", return_response=True)
+    assert summary["partners"][0]["bids_made_7d"] == 1
+
+    # The form opens with the saved aliases.
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert aliases_shown(result) == (["Maia", "Mo Mo"], ["Jordon"])
+
+
+@pytest.fixture
+def home(hass: HomeAssistant) -> None:
+    """A home whose areas and devices Assist already knows by name."""
+    ar.async_get(hass).async_create("Kitchen", aliases={"Cookhouse"})
+    entities = er.async_get(hass)
+    lamp = entities.async_get_or_create("light", "test", "lamp", original_name="Desk Lamp")
+    # Entity aliases are a set up to HA 2025.x and a list after.
+    entities.async_update_entity(lamp.entity_id, aliases=type(lamp.aliases)(["Reading Nook"]))
+    fan = entities.async_get_or_create("fan", "test", "fan", original_name="Fan")
+    entities.async_update_entity(fan.entity_id, name="Big Breeze")
+    hass.states.async_set("light.porch", "off", {"friendly_name": "Porch Glow"})
+
+
+@pytest.mark.usefixtures("home")
+@pytest.mark.parametrize(
+    ("aliases", "errors"),
+    [
+        # Reconnect could not tell who was meant.
+        ((["Mo"], ["mo"]), {CONF_ALIASES_B: "alias_not_unique"}),
+        ((["Mo", " MO "], []), {CONF_ALIASES_A: "alias_not_unique"}),
+        (([], ["maya"]), {CONF_ALIASES_B: "alias_not_unique"}),
+        ((["Jordan"], []), {CONF_ALIASES_A: "alias_not_unique"}),
+        ((["Maya!"], []), {CONF_ALIASES_A: "alias_not_unique"}),
+        # "Turn on the light in the kitchen" must keep working.
+        ((["kitchen"], []), {CONF_ALIASES_A: "alias_taken_by_home"}),
+        (([], ["Cookhouse"]), {CONF_ALIASES_B: "alias_taken_by_home"}),
+        ((["desk lamp"], []), {CONF_ALIASES_A: "alias_taken_by_home"}),
+        ((["Reading Nook"], []), {CONF_ALIASES_A: "alias_taken_by_home"}),
+        ((["BIG BREEZE"], []), {CONF_ALIASES_A: "alias_taken_by_home"}),
+        (([], ["Porch Glow"]), {CONF_ALIASES_B: "alias_taken_by_home"}),
+        # Nothing anyone could say.
+        ((["?!"], []), {CONF_ALIASES_A: "alias_invalid"}),
+        (([], ["Mo (home)"]), {CONF_ALIASES_B: "alias_invalid"}),
+        ((["{name}"], []), {CONF_ALIASES_A: "alias_invalid"}),
+        ((["M" * 41], []), {CONF_ALIASES_A: "alias_invalid"}),
+        # Each field shows its own problem.
+        (
+            (["Mo|Momo"], ["Kitchen"]),
+            {CONF_ALIASES_A: "alias_invalid", CONF_ALIASES_B: "alias_taken_by_home"},
+        ),
+    ],
+)
+async def test_options_refuse_an_alias_that_is_ambiguous_taken_or_unspeakable(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    aliases: tuple[list[str], list[str]],
+    errors: dict[str, str],
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    settings = {**SETTINGS, CONF_ALIASES_A: aliases[0], CONF_ALIASES_B: aliases[1]}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert init_integration.options == {}
+    assert init_integration.runtime_data.coordinator.couple.aliases("a") == ()
+    # The form keeps what was typed, to be corrected.
+    assert aliases_shown(result) == aliases
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**settings, CONF_ALIASES_A: ["Maia"], CONF_ALIASES_B: []}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_ALIASES_A] == ["Maia"]

@@ -104,6 +104,22 @@ def test_couple_resolves_names_case_insensitively() -> None:
         couple.resolve("Sam")
 
 
+def test_couple_resolves_spoken_aliases_and_still_says_the_name() -> None:
+    couple = Couple("Maya", "Jordan", aliases_a=("Maia", "Mo"), aliases_b=("Jordon",))
+    assert couple.resolve(" maia ") == "a"
+    assert couple.resolve("MO") == "a"
+    assert couple.resolve("jordon") == "b"
+    assert couple.resolve("Maya") == "a"
+    assert (couple.name("a"), couple.name("b")) == ("Maya", "Jordan")
+    assert couple.spoken("b") == ("Jordan", "Jordon")
+    with pytest.raises(JournalError, match="unknown_partner"):
+        couple.resolve("Jord")
+    # A rename may make one partner's name the other's alias: the name wins.
+    assert Couple("Maya", "Mo", aliases_a=("Mo",)).resolve("mo") == "b"
+    # Old callers build a couple from the names alone.
+    assert Couple("Maya", "Jordan") == Couple("Maya", "Jordan", (), ())
+
+
 def test_responsiveness_is_the_share_of_the_other_partners_bids_turned_toward() -> None:
     j = journal()
     for response in ("toward", "toward", "toward", "away"):

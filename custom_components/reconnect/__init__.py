@@ -85,8 +85,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
         dialogue.async_unload()
 
     entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, _stop))
-    # Options (thresholds, the check-in time, reminders) apply at once; renames
-    # reload through reconfigure.
+    # Options (thresholds, the check-in time, reminders, spoken aliases) apply at
+    # once; renames reload through reconfigure.
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await hass.data[DATA_SENTENCES].async_update()
@@ -95,7 +95,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
+    """Apply changed options: push fresh insights, and let Assist hear new aliases."""
     entry.runtime_data.coordinator.async_push()
+    # Rewrites the sentences only if an alias changed (the file records its inputs).
+    await hass.data[DATA_SENTENCES].async_update()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import time
+import re
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
+from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.helpers.selector import (
     BooleanSelector,
     DeviceSelector,
@@ -25,6 +27,8 @@ from homeassistant.helpers.selector import (
 
 from .const import (
     CONF_ADVANCED,
+    CONF_ALIASES_A,
+    CONF_ALIASES_B,
     CONF_ANNOUNCE,
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
@@ -55,11 +59,15 @@ from .const import (
 )
 from .coordinator import ReconnectConfigEntry
 from .cycle import Thresholds
+from .routing import words
 from .schedule import in_quiet_hours
 from .schema import vol
 
 PERSON = EntitySelector(EntitySelectorConfig(domain="person"))
 NOTIFY_TARGETS = TextSelector(TextSelectorConfig(multiple=True))
+ALIASES = TextSelector(TextSelectorConfig(multiple=True))
+# Characters with a meaning in Assist's sentence templates: nobody can say them.
+UNSPEAKABLE = re.compile(r"[{}\[\]()<>|]")
 # (min, max, step) of each heuristic threshold in the advanced options.
 THRESHOLD_RANGES: dict[str, tuple[float, float, float]] = {
     "pursuer_share": (0.5, 0.95, 0.05),
@@ -108,6 +116,60 @@ def _clean(user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     if not errors and data[CONF_PARTNER_A].casefold() == data[CONF_PARTNER_B].casefold():
         errors[CONF_PARTNER_B] = "names_not_distinct"
     return data, errors
+
+
+def _said(text: str) -> str:
+    """Return words as Assist compares them: any case, punctuation as spaces."""
+    return words(text).strip()
+
+
+@callback
+def _home_words(hass: HomeAssistant) -> set[str]:
+    """Return what Assist already calls an area or an entity, as said."""
+    names: list[str | None] = []
+    for area in ar.async_get(hass).async_list_areas():
+        names += [area.name, *area.aliases]
+    for entity in er.async_get(hass).entities.values():
+        # Entity aliases may also hold a marker for "the entity's own name".
+        aliases = [alias for alias in entity.aliases if isinstance(alias, str)]
+        names += [entity.name, entity.original_name, *aliases]
+    names += [state.name for state in hass.states.async_all()]
+    return {said for name in names if name and (said := _said(name))}
+
+
+def _clean_aliases(
+    hass: HomeAssistant, couple_names: tuple[str, str], user_input: dict[str, Any]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Trim the aliases, drop empty ones, and report the first problem per field.
+
+    Every word said must name one partner only, and never something Assist
+    already knows: "turn on the light in Mo's room" must keep working.
+    """
+    aliases = {
+        key: [alias for a in user_input.get(key, []) if (alias := " ".join(str(a).split()))]
+        for key in (CONF_ALIASES_A, CONF_ALIASES_B)
+    }
+    errors: dict[str, str] = {}
+    taken = {_said(name) for name in couple_names}
+    home = _home_words(hass) if any(aliases.values()) else set()
+    for key, values in aliases.items():
+        for alias in values:
+            said = _said(alias)
+            if (
+                UNSPEAKABLE.search(alias)
+                or not any(c.isalnum() for c in alias)
+                or len(alias) > MAX_NAME_LENGTH
+            ):
+                errors[key] = "alias_invalid"
+            elif said in taken:
+                errors[key] = "alias_not_unique"
+            elif said in home:
+                errors[key] = "alias_taken_by_home"
+            else:
+                taken.add(said)
+                continue
+            break
+    return aliases, errors
 
 
 def _unique_id(data: dict[str, Any]) -> str:
@@ -179,6 +241,10 @@ class ReconnectOptionsFlow(OptionsFlow):
         """Show the options, with gentle defaults."""
         errors: dict[str, str] = {}
         if user_input is not None:
+            data = self.config_entry.data
+            aliases, errors = _clean_aliases(
+                self.hass, (data[CONF_PARTNER_A], data[CONF_PARTNER_B]), user_input
+            )
             check_in = time.fromisoformat(user_input[CONF_CHECK_IN_TIME])
             quiet = (
                 time.fromisoformat(user_input[CONF_QUIET_START]),
@@ -191,7 +257,7 @@ class ReconnectOptionsFlow(OptionsFlow):
                 errors[CONF_CHECK_IN_TIME] = "check_in_in_quiet_hours"
             elif shared:
                 errors[CONF_SATELLITES_B] = "satellite_in_both"
-            else:
+            if not errors:
                 defaults = Thresholds()
                 advanced = {
                     key: type(getattr(defaults, key))(value)
@@ -200,6 +266,7 @@ class ReconnectOptionsFlow(OptionsFlow):
                 return self.async_create_entry(
                     data={
                         **user_input,
+                        **aliases,
                         CONF_REPAIR_REMINDER_DAYS: int(user_input[CONF_REPAIR_REMINDER_DAYS]),
                         CONF_KEEP_YEARS: int(user_input.get(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS)),
                         CONF_ADVANCED: advanced,
@@ -242,6 +309,8 @@ class ReconnectOptionsFlow(OptionsFlow):
                 vol.Optional(
                     CONF_SATELLITES_B, default=current.get(CONF_SATELLITES_B, [])
                 ): SATELLITES,
+                vol.Optional(CONF_ALIASES_A, default=current.get(CONF_ALIASES_A, [])): ALIASES,
+                vol.Optional(CONF_ALIASES_B, default=current.get(CONF_ALIASES_B, [])): ALIASES,
                 vol.Required(CONF_DELIVERY): section(
                     _delivery_schema(current.get(CONF_DELIVERY, {})), {"collapsed": True}
                 ),

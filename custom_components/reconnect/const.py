@@ -24,6 +24,10 @@ CONF_LOW_RATING_RUPTURE: Final = "low_rating_rupture"
 # Satellites (device ids) in each partner's own room; a shared one is in neither.
 CONF_SATELLITES_A: Final = "satellites_a"
 CONF_SATELLITES_B: Final = "satellites_b"
+# Other words each partner is called by: nicknames, and how speech-to-text writes
+# the name ("Maia" for "Maya"). Lists of strings; none by default.
+CONF_ALIASES_A: Final = "aliases_a"
+CONF_ALIASES_B: Final = "aliases_b"
 
 DEFAULT_REPAIR_REMINDER_DAYS: Final = 3
 DEFAULT_CHECK_IN_TIME: Final = "21:30:00"

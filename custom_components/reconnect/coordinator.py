@@ -17,6 +17,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ADVANCED,
+    CONF_ALIASES_A,
+    CONF_ALIASES_B,
     CONF_AUTO_RUPTURE,
     CONF_KEEP_YEARS,
     CONF_LOW_RATING_RUPTURE,
@@ -41,6 +43,17 @@ if TYPE_CHECKING:
 
 type ReconnectConfigEntry = ConfigEntry[ReconnectData]
 type ActivityListener = Callable[[str, dict[str, Any]], None]
+
+
+def entry_couple(entry: ConfigEntry[Any]) -> Couple:
+    """Return an entry's partners: names from its data, spoken aliases from its options."""
+    data, options = entry.data, entry.options
+    return Couple(
+        data[CONF_PARTNER_A],
+        data[CONF_PARTNER_B],
+        tuple(options.get(CONF_ALIASES_A, ())),
+        tuple(options.get(CONF_ALIASES_B, ())),
+    )
 
 
 class Job(Protocol):
@@ -95,9 +108,8 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
 
     @property
     def couple(self) -> Couple:
-        """Return the partners' current names."""
-        data = self.config_entry.data
-        return Couple(data[CONF_PARTNER_A], data[CONF_PARTNER_B])
+        """Return the partners' current names and spoken aliases."""
+        return entry_couple(self.config_entry)
 
     def option(self, key: str, default: Any) -> Any:
         """Return one option, or its default."""

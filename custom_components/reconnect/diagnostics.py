@@ -9,6 +9,8 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .const import (
+    CONF_ALIASES_A,
+    CONF_ALIASES_B,
     CONF_DELIVERY,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
@@ -30,6 +32,9 @@ TO_REDACT = {
     CONF_SATELLITES_A,
     CONF_SATELLITES_B,
     CONF_DELIVERY,
+    # Nicknames say who the couple are as much as their names do.
+    CONF_ALIASES_A,
+    CONF_ALIASES_B,
 }
 
 

@@ -129,7 +129,7 @@ class Dialogue:
             return self.lang.say("who_during_check_in")
         self.pending = Pending(intent_type, slots, role)
         couple = self.coordinator.couple
-        names = partner_alternatives((couple.name_a, couple.name_b))
+        names = partner_alternatives((*couple.spoken("a"), *couple.spoken("b")))
         sentences = [s.replace("<partner>", names) for s in self.lang.answers["who_answers"]]
         self._async_listen(sentences, self._async_on_who, WHO_TIMEOUT)
         key = {"bidder": "ask_who_bid", "initiator": "ask_who_repair"}.get(role, "ask_who_rupture")

@@ -65,20 +65,39 @@ class JournalError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Couple:
-    """The two partners' display names, matched case-insensitively."""
+    """The two partners' display names and spoken aliases, matched case-insensitively.
+
+    An alias is another word a partner is called by: a nickname, or how
+    speech-to-text writes the name ("Maia" for "Maya"). Only the display name is
+    ever spoken back.
+    """
 
     name_a: str
     name_b: str
+    aliases_a: tuple[str, ...] = ()
+    aliases_b: tuple[str, ...] = ()
 
     def name(self, partner: str) -> str:
         """Return a partner's display name."""
         return self.name_a if partner == "a" else self.name_b
 
+    def aliases(self, partner: str) -> tuple[str, ...]:
+        """Return a partner's spoken aliases."""
+        return self.aliases_a if partner == "a" else self.aliases_b
+
+    def spoken(self, partner: str) -> tuple[str, ...]:
+        """Return every way a partner may be called: the name first, then the aliases."""
+        return (self.name(partner), *self.aliases(partner))
+
     def resolve(self, name: str) -> str:
-        """Return the key of the partner called `name`."""
+        """Return the key of the partner called `name` (by name, else by alias)."""
         wanted = name.strip().casefold()
+        # Names before aliases: a rename may make one partner's name another's alias.
         for key in PARTNERS:
-            if self.name(key).casefold() == wanted:
+            if self.name(key).strip().casefold() == wanted:
+                return key
+        for key in PARTNERS:
+            if any(alias.strip().casefold() == wanted for alias in self.aliases(key)):
                 return key
         raise JournalError("unknown_partner", name=name)
 

@@ -21,26 +21,36 @@ def words(text: str) -> str:
 
 
 def named_partners[T](text: str, couples: Iterable[tuple[T, Couple]]) -> list[tuple[T, str]]:
-    """Find the partners named in the words said, in spoken order, as (couple, partner key)."""
+    """Find the partners named in the words said, in spoken order, as (couple, partner key).
+
+    A partner is named by their name or by one of their spoken aliases.
+    """
     said = words(text)
     found = sorted(
         (
-            (match.start(), -len(name), index, owner, key)
+            (match.start(), -len(name), index, rank, owner, key)
             for index, (owner, couple) in enumerate(couples)
             for key in PARTNERS
-            if (name := words(couple.name(key)).strip())
+            # Rank 0 is the name: it wins over an alias said in the same words.
+            for rank, spoken in enumerate(couple.spoken(key))
+            if (name := words(spoken).strip())
             for match in re.finditer(re.escape(f" {name} "), said)
         ),
-        key=lambda item: item[:3],
+        key=lambda item: item[:4],
     )
     # Skip a shorter name inside a longer one ("Ann" in "Ann Marie"), but keep
-    # the same name in two couples: the speaker may tell them apart.
+    # the same name in two couples: the speaker may tell them apart. Within one
+    # couple, the same words name one partner only.
     result: list[tuple[T, str]] = []
-    end, kept = -1, (-1, 0)
-    for start, negative_length, _index, owner, key in found:
-        if start >= end or (start, negative_length) == kept:
-            result.append((owner, key))
-            end, kept = start - negative_length, (start, negative_length)
+    end, kept, kept_in = -1, (-1, 0), set[int]()
+    for start, negative_length, index, _rank, owner, key in found:
+        if start >= end:
+            kept_in = set()
+        elif (start, negative_length) != kept or index in kept_in:
+            continue
+        result.append((owner, key))
+        end, kept = start - negative_length, (start, negative_length)
+        kept_in.add(index)
     return result
 
 

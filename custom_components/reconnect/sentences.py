@@ -34,7 +34,8 @@ from homeassistant.util.file import write_utf8_file_atomic
 from homeassistant.util.yaml import dump as dump_yaml, load_yaml_dict
 
 from .checkin import Say
-from .const import CONF_PARTNER_A, CONF_PARTNER_B, DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER
+from .coordinator import entry_couple
 from .issues import async_clear_sentences_issue, async_report_sentences_issue
 from .journal import PARTNERS, Couple
 from .keywords import required_keywords
@@ -46,9 +47,9 @@ LANGUAGE = "en"
 CUSTOM_SENTENCES_FILE = ("custom_sentences", LANGUAGE, "reconnect.yaml")
 OWNERSHIP_LINE = "# Written by the Reconnect integration"
 CUSTOM_SENTENCES_HEADER = (
-    f"{OWNERSHIP_LINE} from the partner names you set up.\n"
-    "# It is rewritten when a name changes and deleted when Reconnect is removed,\n"
-    "# so edits here do not last.\n"
+    f"{OWNERSHIP_LINE} from the partner names and aliases you set up.\n"
+    "# It is rewritten when a name or alias changes and deleted when Reconnect\n"
+    "# is removed, so edits here do not last.\n"
 )
 PARTNER_LIST = "reconnect_partner"
 OTHER_LIST = "reconnect_other"
@@ -174,12 +175,16 @@ def partner_alternatives(names: Iterable[str]) -> str:
     return "(" + "|".join(safe) + ")"
 
 
-def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
+def custom_sentences(
+    lang: Language, names: Iterable[str], aliases: Iterable[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """Write the always-live sentences as HA custom sentences for these partner names.
 
     Each <partner> becomes a slot named after the role the group gives it, so
-    "Maya turned away" reaches the intent as responder=Maya. Each group gets
-    required keywords, so HA's matcher skips it at once for other commands.
+    "Maya turned away" reaches the intent as responder=Maya. `aliases` are
+    (alias, name) pairs: an alias said reaches the intent as the name, so
+    "Maia turned away" is responder=Maya too. Each group gets required
+    keywords, so HA's matcher skips it at once for other commands.
     """
     intents: dict[str, Any] = {}
     for intent_type, groups in lang.intents.items():
@@ -197,11 +202,14 @@ def custom_sentences(lang: Language, names: Iterable[str]) -> dict[str, Any]:
                 merged["sentences"].append(text)
         intents[intent_type] = {"data": list(data.values())}
     named = sorted({n for n in names if template_name(n)})
-    words = {PARTNER_LIST: frozenset(w.lower() for n in named for w in template_name(n).split())}
+    also = sorted({(template_name(a), n) for a, n in aliases if template_name(a)})
+    spoken = [*named, *(alias for alias, _ in also)]
+    words = {PARTNER_LIST: frozenset(w.lower() for n in spoken for w in template_name(n).split())}
     for intent_data in (d for i in intents.values() for d in i["data"]):
-        if keywords := required_keywords(intent_data["sentences"], words, named):
+        if keywords := required_keywords(intent_data["sentences"], words, spoken):
             intent_data["required_keywords"] = keywords
     values = [{"in": template_name(n), "out": n} for n in named]
+    values += [{"in": alias, "out": name} for alias, name in also]
     return {
         "language": LANGUAGE,
         "intents": intents,
@@ -277,7 +285,9 @@ _GENERATOR = hashlib.sha256(
 ).hexdigest()
 
 
-def _write_sentences(path: Path, lang: Language, names: list[str]) -> bool:
+def _write_sentences(
+    path: Path, lang: Language, names: list[str], aliases: list[tuple[str, str]]
+) -> bool:
     """Write the sentences for these names (none: delete the file); return whether it changed.
 
     The file records what it was made from, so the usual case (a restart, the
@@ -286,14 +296,14 @@ def _write_sentences(path: Path, lang: Language, names: list[str]) -> bool:
     if not names:
         return _write_if_changed(path, None)
     made_from = hashlib.sha256(
-        f"{_GENERATOR}|{sorted(names)!r}|{lang.intents!r}".encode()
+        f"{_GENERATOR}|{sorted(names)!r}|{sorted(aliases)!r}|{lang.intents!r}".encode()
     ).hexdigest()[:32]
     stamp = f"# Made from: {made_from}\n"
     if path.exists():
         head = path.read_text(encoding="utf-8")[: len(CUSTOM_SENTENCES_HEADER) + len(stamp)]
         if head == CUSTOM_SENTENCES_HEADER + stamp:
             return False
-    data = custom_sentences(lang, names)
+    data = custom_sentences(lang, names, aliases)
     try:
         # One file in custom_sentences/en that hassil cannot read breaks every
         # local English command in the house: never write one.
@@ -323,13 +333,12 @@ class SentencesFile:
         """Tell whether sentence triggers stand in for the file."""
         return bool(self._fallback)
 
-    def names(self, removing: str | None = None) -> list[str]:
-        """Return the partner names of every enabled couple (but `removing`)."""
+    def couples(self, removing: str | None = None) -> list[Couple]:
+        """Return the partners of every enabled couple (but `removing`)."""
         return [
-            entry.data[key]
+            entry_couple(entry)
             for entry in self.hass.config_entries.async_entries(DOMAIN)
             if entry.entry_id != removing and entry.disabled_by is None
-            for key in (CONF_PARTNER_A, CONF_PARTNER_B)
         ]
 
     async def async_update(self, removing: str | None = None) -> None:
@@ -338,16 +347,23 @@ class SentencesFile:
         HA reads them again only when the file changed, so a restart costs nothing.
         """
         async with self._lock:
-            names = self.names(removing)
+            couples = self.couples(removing)
+            names = [couple.name(key) for couple in couples for key in PARTNERS]
+            aliases = [
+                (alias, couple.name(key))
+                for couple in couples
+                for key in PARTNERS
+                for alias in couple.aliases(key)
+            ]
             try:
                 # Parsing every template for its keywords takes a while: not on the loop.
                 changed = await self.hass.async_add_executor_job(
-                    _write_sentences, self.path, self.lang, names
+                    _write_sentences, self.path, self.lang, names, aliases
                 )
             except NotOursError:
                 LOGGER.warning("%s was not written by Reconnect; leaving it alone", self.path)
                 async_report_sentences_issue(self.hass, "sentences_file_not_ours", str(self.path))
-                self._async_fall_back(names)
+                self._async_fall_back(couples)
                 return
             except UnusableSentencesError as err:
                 LOGGER.error("Reconnect's sentences would not parse; the file is left as it was")
@@ -356,9 +372,9 @@ class SentencesFile:
                 )
                 return
             if changed or self._fallback:
-                await self._async_reload(names)
+                await self._async_reload(couples)
 
-    async def _async_reload(self, names: list[str]) -> None:
+    async def _async_reload(self, couples: list[Couple]) -> None:
         LOGGER.debug("Custom sentences updated; asking Assist to reload them")
         try:
             # Only our language: without one, HA reloads every language and, on
@@ -373,7 +389,7 @@ class SentencesFile:
                 type(err).__name__,
             )
             async_report_sentences_issue(self.hass, "sentences_not_reloaded", type(err).__name__)
-            self._async_fall_back(names)
+            self._async_fall_back(couples)
             return
         async_clear_sentences_issue(self.hass)
         self._async_fall_back([])
@@ -384,14 +400,16 @@ class SentencesFile:
         self._async_fall_back([])
 
     @callback
-    def _async_fall_back(self, names: list[str]) -> None:
-        """Hear the always-live sentences as sentence triggers (none with no names)."""
+    def _async_fall_back(self, couples: list[Couple]) -> None:
+        """Hear the always-live sentences as sentence triggers (none with no couples)."""
         for remove in self._fallback:
             remove()
         self._fallback = []
-        if not names:
+        if not couples:
             return
-        alternatives = partner_alternatives(names)
+        alternatives = partner_alternatives(
+            spoken for couple in couples for key in PARTNERS for spoken in couple.spoken(key)
+        )
         for intent_type, groups in self.lang.intents.items():
             for group in groups:
                 sentences = [t.replace("<partner>", alternatives) for t in group["sentences"]]
@@ -410,7 +428,7 @@ class SentencesFile:
         # A trigger cannot capture which alternative was said: the names fill the
         # group's roles in the order they were spoken, as <partner> does in the template.
         couples = [
-            (entry.entry_id, Couple(entry.data[CONF_PARTNER_A], entry.data[CONF_PARTNER_B]))
+            (entry.entry_id, entry_couple(entry))
             for entry in self.hass.config_entries.async_loaded_entries(DOMAIN)
         ]
         by_id = dict(couples)
