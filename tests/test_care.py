@@ -17,6 +17,7 @@ from custom_components.reconnect.reminder_rules import (
     is_last_step,
     reminder_messages,
 )
+from custom_components.reconnect.sentences import Language
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.translation import async_get_translations
@@ -109,3 +110,13 @@ def test_role_words_only_in_a_cycle() -> None:
         )
         assert (keys["a"] == "repair_pursuer") is in_cycle, state
         assert keys["both"] == "repair_both"
+
+
+def test_replies_name_no_demo_partner_and_keep_no_score() -> None:
+    """Issue 16, point 5: replies use the couple's names, and a missed bid is not scored."""
+    responses = Language.load("en").responses
+    for key, text in responses.items():
+        for demo in ("Maya", "Jordan", "Alex"):
+            assert demo not in text, key
+    assert "noticed" not in responses["bid_logged_away"]
+    assert "okay" not in responses["rupture_logged"].lower()

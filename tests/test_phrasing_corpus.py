@@ -8,8 +8,9 @@ with Reconnect set up; the score reads back which of our intents ran and what
 the journal logged, so a bid counts only if the right partners (by key) and
 the right response were stored.
 
-Items marked `alias: true` ("Maia", "Jordon") need spoken aliases per partner,
-which are not built yet: they are scored apart and do not count toward the bar.
+Items marked `alias: true` ("Maia", "Jordon") are how speech-to-text writes the
+names. They are scored apart, after the couple's spoken aliases are saved in the
+options (ALIASES): each must pass, and none counts toward the bar below.
 
 Run with `-s` to see the per-intent table.
 """
@@ -27,6 +28,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 import yaml
 
+from custom_components.reconnect.const import CONF_ALIASES_A, CONF_ALIASES_B
 from custom_components.reconnect.journal import EventKind, other
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
@@ -38,12 +40,15 @@ CORPUS: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "phrasing_corpus.yaml").read_text(encoding="utf-8")
 )
 # Issue 13's target for the held-out half is 95%, intent and slots. Not reached
-# yet: check stands at 202/238 (85%, from 27/238 before any tuning). Until it is,
-# the score may only go up: a sentence change that loses a check item fails here.
+# yet: check stands at 214/238 (90%; 27/238 before any tuning, 202 after the
+# first round). Until it is, the score may only go up: a sentence change that
+# loses a check item fails here.
 TARGET = 0.95
-CHECK_REACHED = 202
+CHECK_REACHED = 214
 TUNE_REACHED = 240
 KEYS = {"Maya": "a", "Jordan": "b"}
+# The aliases the alias items expect: how speech-to-text writes each name.
+ALIASES = {CONF_ALIASES_A: ["Maia"], CONF_ALIASES_B: ["Jordon"]}
 NAME_SLOTS = ("bidder", "responder", "partner", "initiator")
 
 
@@ -184,10 +189,13 @@ async def _run(
 ) -> tuple[list[Outcome], list[Outcome]]:
     items = CORPUS[half]
     plain = await score(hass, entry, users, [i for i in items if not i.get("alias")])
+    # Saved as the options flow saves them: Assist's sentences follow at once.
+    hass.config_entries.async_update_entry(entry, options={**entry.options, **ALIASES})
+    await hass.async_block_till_done()
     aliases = await score(hass, entry, users, [i for i in items if i.get("alias")])
     tuning = half == "tune"
     print(f"\n{table(half, plain, misses=tuning)}\n")
-    print(table(f"{half} (aliases, not built)", aliases, misses=tuning))
+    print(table(f"{half} (aliases)", aliases, misses=tuning))
     return plain, aliases
 
 
@@ -202,16 +210,19 @@ async def test_tune_score(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:
     """The half the sentences were tuned on (aliases apart)."""
-    plain, _ = await _run(hass, init_integration, users, "tune")
+    plain, aliases = await _run(hass, init_integration, users, "tune")
     assert sum(o.ok for o in plain) >= TUNE_REACHED, table("tune", plain, misses=True)
+    assert all(o.ok for o in aliases), table("tune (aliases)", aliases, misses=True)
 
 
 async def test_check_score_never_falls(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:
     """The held-out half: never below what it reached; the 95% target is still open."""
-    plain, _ = await _run(hass, init_integration, users, "check")
+    plain, aliases = await _run(hass, init_integration, users, "check")
     right = sum(o.ok for o in plain)
     assert right >= min(CHECK_REACHED, round(TARGET * len(plain))), table(
         "check", plain, misses=False
     )
+    # With the aliases saved, a name as speech-to-text writes it is the partner.
+    assert all(o.ok for o in aliases), table("check (aliases)", aliases, misses=False)

@@ -150,6 +150,37 @@ async def test_log_rupture(
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker_key", "reply"),
+    [
+        ("Maya brought up an issue", None, "How did Jordan respond?"),
+        ("Jordan raised a concern with me earlier", "maya", "How did Maya respond?"),
+        ("I raised something with Jordan", "maya", "How did Jordan respond?"),
+        ("I brought up a worry", None, "Tell me who raised it and how it was met"),
+    ],
+)
+async def test_raising_a_concern_is_a_bid_and_its_answer_is_asked_not_guessed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    text: str,
+    speaker_key: str | None,
+    reply: str,
+) -> None:
+    """DOMAIN.md: raising a concern is fighting for the relationship, never a rupture."""
+    answer = await Assist(hass, users[speaker_key] if speaker_key else None)(text)
+    assert answer.startswith("Raising something is a way of reaching for each other.")
+    assert reply in answer
+    assert events(init_integration) == []  # how it was met is not known yet
+    # The answer is an ordinary bid, from the one who raised it.
+    said_by = users["jordan"] if "Jordan respond" in reply else users["maya"]
+    if "Tell me" not in reply:
+        assert (await Assist(hass, said_by)("I listened")).startswith("Noted")
+        (bid,) = events(init_integration)
+        assert (bid.kind, bid.response) == (EventKind.BID, "toward")
+        assert bid.partner == ("a" if said_by is users["jordan"] else "b")
+
+
 async def test_a_spoken_log_replies_first_and_the_entities_follow_in_one_loop_turn(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:

@@ -24,6 +24,8 @@ from .sentences import Language
 
 DATA_LANGUAGE: HassKey[Language] = HassKey(f"{DOMAIN}_language")
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
+# "Maya raised something": a bid whose response was not said (see LogBid).
+RAISED = "raised"
 # Built once: HA reads a handler's slot schema on every call.
 BID_SLOTS: dict[vol.Marker, Any] = {
     **COUPLE_SLOT,
@@ -212,11 +214,36 @@ class LogBid(ReconnectIntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Explain the three responses when another word was used ("Alex turned purple")."""
         response = intent_obj.slots.get("response", {}).get("value")
+        if response == RAISED:
+            return await self._async_ask_how(intent_obj)
         if response is not None and str(response) not in set(Response):
             reply = intent_obj.create_response()
             reply.async_set_speech(intent_obj.hass.data[DATA_LANGUAGE].say("unknown_response"))
             return reply
         return await super().async_handle(intent_obj)
+
+    async def _async_ask_how(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Ask how a raised concern (a bid) was met, and log nothing yet."""
+        reply = intent_obj.create_response()
+        lang = intent_obj.hass.data[DATA_LANGUAGE]
+        said = intent_obj.slots["bidder"]["value"]
+        couple = couples.couple_for(
+            intent_obj.hass,
+            intent_obj.context,
+            intent_obj.device_id,
+            intent_obj.satellite_id,
+            str(said),
+        )
+        if couple is None:
+            key = "which_couple" if couples.loaded(intent_obj.hass) else "not_set_up"
+            reply.async_set_speech(lang.say(key))
+            return reply
+        names = couple.coordinator.couple
+        if (bidder := self.partner(couple, said, intent_obj)) is None:
+            reply.async_set_speech(lang.say("bid_raised_unknown", a=names.name_a, b=names.name_b))
+        else:
+            reply.async_set_speech(lang.say("bid_raised", responder=names.name(other(bidder))))
+        return reply
 
     async def run(
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
