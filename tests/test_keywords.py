@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import random
 
 from hassil import Intents, parse_sentence, recognize_all, sample_expression
@@ -10,7 +11,13 @@ from home_assistant_intents import get_intents
 import pytest
 
 from custom_components.reconnect.keywords import template_keywords
-from custom_components.reconnect.sentences import Language, custom_sentences
+from custom_components.reconnect.sentences import (
+    SENTENCES_DIR,
+    Language,
+    custom_sentences,
+    expand_intents,
+)
+from homeassistant.util.yaml import load_yaml_dict
 
 # Home Assistant drops these before matching English (home-assistant-intents).
 SKIP_WORDS = get_intents("en")["skip_words"]
@@ -18,7 +25,13 @@ NAMES = ["Maya", "Jordan", "Ann Marie", "McKenzie"]
 
 
 def _ours(with_keywords: bool) -> Intents:
-    data = custom_sentences(Language.load("en"), NAMES)
+    # Without the optional words every sentence may start with (rules.pre):
+    # optional words are never keywords, and with them each template expands
+    # twenty-fold. test_a_sentence_may_start_with_a_filler_word checks them.
+    raw = load_yaml_dict(str(SENTENCES_DIR / "en.yaml"))
+    rules = {k: v for k, v in raw["rules"].items() if k != "pre"}
+    lang = replace(Language.load("en"), intents=expand_intents(raw["intents"], rules))
+    data = custom_sentences(lang, NAMES)
     if not with_keywords:
         for intent in data["intents"].values():
             for group in intent["data"]:
@@ -87,7 +100,7 @@ LISTS = {"reconnect_partner": frozenset({"maya", "jordan"})}
 TEMPLATES = [
     ("undo that", {"undo"}),  # "that" is common: the rarer word is the key
     ("(start|begin) [our|the] check-in", {"check-in"}),
-    ("[it's] (check-in|check in) time", {"time"}),
+    ("[it's] (check-in|check in) time", {"check-in", "check"}),  # "time": "what time is it"
     ("(he|she|they) turned away", {"away"}),  # ties: the first alphabetically
     ("{reconnect_partner:responder} apologized", {"apologized"}),
     ("{reconnect_partner:x} {reconnect_other:y}", {"maya", "jordan"}),
@@ -139,3 +152,18 @@ def test_every_expansion_says_a_keyword(template: str) -> None:
 def test_an_unclosed_template_is_an_error(template: str) -> None:
     with pytest.raises(ValueError, match="unclosed"):
         template_keywords(template, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hey, start our check-in", "ReconnectStartCheckIn"),
+        ("ok so Maya turned toward me", "ReconnectLogBid"),
+        ("just so you know, we made up", "ReconnectLogRepair"),
+        ("right, how are we doing", "ReconnectStatus"),
+    ],
+)
+def test_a_sentence_may_start_with_a_filler_word(text: str, intent: str) -> None:
+    keyed = Intents.from_dict(custom_sentences(Language.load("en"), NAMES))
+    keyed.skip_words = list(SKIP_WORDS)
+    assert intent in {r.intent.name for r in recognize_all(text, keyed)}

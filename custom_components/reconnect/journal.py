@@ -394,5 +394,5 @@ class Journal:
 
     def _rebuild(self) -> None:
         self._revision += 1
-        self.totals.rebuild(self.rolled, self._events, self.history.sessions)
+        self.totals.rebuild(self.rolled, self._events.uncached(), self.history.sessions)
         self.trackers = Trackers.recounted(self._events, self.totals)

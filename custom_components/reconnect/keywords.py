@@ -32,8 +32,8 @@ from hassil.parser import ParseError
 # Words so common in other commands that a group keyed on them is rarely skipped.
 COMMON = frozenset(
     {"a", "an", "and", "are", "for", "how", "i", "in", "is", "it", "me", "my", "of", "off",
-     "on", "our", "that", "the", "there", "to", "turn", "us", "was", "we", "what", "when",
-     "you"}
+     "on", "our", "that", "the", "there", "time", "to", "turn", "us", "was", "we", "what", "when",
+     "you", "want", "need", "like", "would"}  # the last four: in skip phrases ("I want to")
 )  # fmt: skip
 
 
@@ -142,7 +142,12 @@ def template_keywords(template: str, lists: dict[str, frozenset[str]]) -> frozen
         sentence = parse_sentence(template)
     except ParseError as err:
         raise ValueError(f"bad template (unclosed or unmatched bracket?): {err}") from err
-    return _best(_required(sentence.expression, lists, before=True, after=True))
+    found = _required(sentence.expression, lists, before=True, after=True)
+    # Prefer a template's own words to the partners' names: the names are in
+    # nearly everything a couple says to Reconnect, so a group keyed on them is
+    # tried for all of it.
+    names = set(lists.values())
+    return _best([c for c in found if c not in names]) or _best(found)
 
 
 def required_keywords(

@@ -78,7 +78,7 @@ class RollUp:
             if index == self.last_check_in or index >= repair:
                 self.kept.append(item)
             else:
-                event = self.rows[index]
+                event = self.rows.peek(index)
                 day = event.at.astimezone(self.tz).date()
                 self.rolled.setdefault(day, Counter()).update(totals_of(event))
                 self.moved += 1
@@ -101,6 +101,6 @@ class Rezone:
         """Count every event and session in the new zone's days; return self."""
         tz = self.tz
         self.totals = DayTotals(lambda moment: moment.astimezone(tz).date())
-        self.totals.rebuild(self.rolled, self.rows, self.sessions)
+        self.totals.rebuild(self.rolled, self.rows.uncached(), self.sessions)
         self.trackers = Trackers.recounted(self.rows, self.totals)
         return self

@@ -102,6 +102,8 @@ class Language:
 RESPONSES = ("toward", "away", "against")
 MAX_RULE_DEPTH = 10
 _RULE_REF = re.compile(r"<([\w.]+)>")
+# A template that starts with free words needs no filler words (rules.pre) before it.
+_LEADS = ("{lead}", "[{lead}", "<intro>", "<intro_i>")
 _ROLE_REF = re.compile(r"<partner:(\w+)>")
 _WILDCARD_REF = re.compile(r"\{(\w+)\}")
 
@@ -152,7 +154,8 @@ def expand_intents(
                 base = {k: v for k, v in copy.items() if k not in ("each_response", "sentences")}
                 plain = []
                 for template in copy["sentences"]:
-                    text = expand_rules(template, rules)
+                    filler = "pre" in rules and not template.startswith(_LEADS)
+                    text = expand_rules(f"<pre> {template}" if filler else template, rules)
                     if roles := _ROLE_REF.findall(text):
                         sentence = _ROLE_REF.sub("<partner>", text)
                         out.append({**base, "names": roles, "sentences": [sentence]})
