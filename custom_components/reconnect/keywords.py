@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hassil import (
     Alternative,
@@ -138,6 +139,16 @@ def template_keywords(template: str, lists: dict[str, frozenset[str]]) -> frozen
     `lists` gives the words of each list that has fixed values; a wildcard list
     has none. None means no such words were found.
     """
+    return _template_keywords(template, tuple(sorted(lists.items())))
+
+
+# The same templates come back with every rewrite of the sentences (a new
+# couple, a rename): each is parsed and searched once per process.
+@lru_cache(maxsize=8192)
+def _template_keywords(
+    template: str, list_items: tuple[tuple[str, frozenset[str]], ...]
+) -> frozenset[str] | None:
+    lists = dict(list_items)
     try:
         sentence = parse_sentence(template)
     except ParseError as err:
