@@ -23,12 +23,14 @@ current mypy --strict custom_components/reconnect
 echo "==> [current] pytest: the suite, the card in Chromium, end to end"
 current env COVERAGE_FILE=.coverage.current \
   python -m pytest -n auto -p no:cacheprovider --cov --cov-report= "$@"
+# Without coverage: on Python 3.13 coverage's C tracer deadlocked twice here
+# (a worker waiting in Collector.lock_data with no other thread running), at
+# the same point of a fresh-clone run. Coverage is measured in `current`.
 echo "==> [minimum] pytest: the suite (no browser in this lane)"
-minimum env COVERAGE_FILE=.coverage.minimum \
-  python -m pytest -n auto -p no:cacheprovider --cov --cov-report= -m "not e2e and not browser" "$@"
+minimum python -m pytest -n auto -p no:cacheprovider -m "not e2e and not browser" "$@"
 
-echo "==> coverage of both lanes together"
-current coverage combine -q .coverage.current .coverage.minimum
+echo "==> coverage (current lane)"
+current coverage combine -q .coverage.current
 current coverage report --fail-under=95
 echo "==> coverage of the config, options and reconfigure flows (must be 100%)"
 current coverage report --include='custom_components/reconnect/config_flow.py' --fail-under=100
