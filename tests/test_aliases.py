@@ -174,8 +174,12 @@ async def test_stand_in_triggers_hear_aliases_when_assist_cannot_reload(
     assert (await assistant("log a bid from Jordon that was turned toward")).startswith(
         "Noted: Maya turned toward Jordan."
     )
+    # A story is heard by more than one stand-in trigger, and logged once.
+    assert (await assistant("Maia asked Jordon about his day and he kept scrolling")).startswith(
+        "Noted: Maya reached out and Jordan turned away."
+    )
     logged = [(e.kind, e.partner) for e in events(mock_config_entry)]
-    assert logged == [(EventKind.REPAIR, "a"), (EventKind.BID, "b")]
+    assert logged == [(EventKind.REPAIR, "a"), (EventKind.BID, "b"), (EventKind.BID, "a")]
 
 
 async def test_diagnostics_never_show_aliases(

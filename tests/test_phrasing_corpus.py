@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+import math
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,15 @@ from .test_voice import mock_config_entry  # noqa: F401 - Maya & Jordan, linked 
 CORPUS: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "phrasing_corpus.yaml").read_text(encoding="utf-8")
 )
-# Issue 13's target for the held-out half is 95%, intent and slots. Not reached
-# yet: check stands at 218/238 (92%; 27/238 before any tuning, 202 after the
-# first round). Until it is, the score may only go up: a sentence change that
-# loses a check item fails here.
+# Issue 13's target for the held-out half: at least 95%, intent and slots. It
+# stands at 228/238 on HA 2026.10 (96%; 27/238 before any tuning, 202 after the first round,
+# 218 after the third tune set). The score may also never fall below what it
+# reached: a sentence change that loses a check item fails here. Both lanes:
+# HA 2025.10 (minimum) drops "I want" and "for me" before matching, and
+# scores one fewer.
 TARGET = 0.95
-CHECK_REACHED = 218
-TUNE_REACHED = 240
+CHECK_REACHED = 227
+TUNE_REACHED = 241
 KEYS = {"Maya": "a", "Jordan": "b"}
 # The aliases the alias items expect: how speech-to-text writes each name.
 ALIASES = {CONF_ALIASES_A: ["Maia"], CONF_ALIASES_B: ["Jordon"]}
@@ -218,11 +221,10 @@ async def test_tune_score(
 async def test_check_score_never_falls(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:
-    """The held-out half: never below what it reached; the 95% target is still open."""
+    """The held-out half: at least 95%, and never below what it reached."""
     plain, aliases = await _run(hass, init_integration, users, "check")
     right = sum(o.ok for o in plain)
-    assert right >= min(CHECK_REACHED, round(TARGET * len(plain))), table(
-        "check", plain, misses=False
-    )
+    assert right >= math.ceil(TARGET * len(plain)), table("check", plain, misses=False)
+    assert right >= CHECK_REACHED, table("check", plain, misses=False)
     # With the aliases saved, a name as speech-to-text writes it is the partner.
     assert all(o.ok for o in aliases), table("check (aliases)", aliases, misses=False)

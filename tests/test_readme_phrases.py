@@ -21,6 +21,7 @@ FAMILIES = {
     "Start the check-in": "ReconnectStartCheckIn",
     "A bid,": "ReconnectLogBid",
     "A bid in the third person": "ReconnectLogBid",
+    "A bid told as a story": "ReconnectLogBid",
     "Owning your own part": "ReconnectLogBid",
     "The other partner as he": "ReconnectLogBid",
     "Raising a concern": "ReconnectLogBid",

@@ -181,6 +181,74 @@ async def test_raising_a_concern_is_a_bid_and_its_answer_is_asked_not_guessed(
         assert bid.partner == ("a" if said_by is users["jordan"] else "b")
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker_key", "bidder", "response"),
+    [
+        (
+            "I asked Jordan to help with the gutters and he dropped everything",
+            "maya",
+            "a",
+            "toward",
+        ),
+        ("asked Jordan how his day was and he kept scrolling", "maya", "a", "away"),
+        ("Jordan asked Maya about her day and she rolled her eyes", "jordan", "b", "against"),
+        ("Maya wanted a hug and I gave her a long one", "jordan", "a", "toward"),
+        ("I kind of zoned out when Maya was telling me about her project", "jordan", "a", "away"),
+        ("log a toward bid from Jordan to Maya", "maya", "b", "toward"),
+        ("Jordan brushed me off rudely", "maya", "a", "against"),  # hostile outweighs missed
+    ],
+)
+async def test_a_bid_told_as_a_story_is_read_from_how_it_was_met(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    text: str,
+    speaker_key: str,
+    bidder: str,
+    response: str,
+) -> None:
+    """The story's last words, read with the same response words as every sentence."""
+    assert (await Assist(hass, users[speaker_key])(text)).startswith("Noted")
+    (bid,) = [e for e in events(init_integration) if e.kind is EventKind.BID]
+    assert (bid.kind, bid.partner, bid.response) == (EventKind.BID, bidder, response)
+
+
+async def test_a_story_that_does_not_say_how_it_was_met_is_asked_not_guessed(
+    hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    assist = Assist(hass, users["maya"])
+    assert await assist("I told Jordan about my day and he went to the shop") == (
+        "I want to get this right, so nothing is logged yet. How did Jordan respond to Maya?"
+        " You can say, for example, Jordan turned toward Maya, or Jordan turned away."
+    )
+    assert events(init_integration) == []
+    assert (await assist("Jordan turned toward Maya")).startswith("Noted")
+    assert [(e.partner, e.response) for e in events(init_integration)] == [("a", "toward")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker_key", "partner"),
+    [
+        ("we had a massive row, I started it", "maya", "a"),
+        ("so Maya and I had a bad argument, she brought it up", "jordan", "a"),
+        ("things got heated and Jordan is hurt", "maya", "b"),
+        ("we had a fight", "maya", None),
+    ],
+)
+async def test_who_raised_a_fight_is_heard_after_it(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    users: dict[str, MockUser],
+    text: str,
+    speaker_key: str,
+    partner: str | None,
+) -> None:
+    """ "..., I started it" or "Jordan is hurt" says who raised it; nothing said, no one."""
+    assert (await Assist(hass, users[speaker_key])(text)).startswith("Noted. That sounds painful")
+    (rupture,) = events(init_integration)
+    assert (rupture.kind, rupture.partner) == (EventKind.RUPTURE, partner)
+
+
 async def test_a_spoken_log_replies_first_and_the_entities_follow_in_one_loop_turn(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:

@@ -17,7 +17,8 @@ from . import couples, satellite_checkin
 from .checkin import CheckIn, Say
 from .const import DOMAIN
 from .coordinator import ReconnectData
-from .journal import EventKind, JournalError, Response, other
+from .journal import PARTNERS, EventKind, JournalError, Response, other
+from .reaction import Starters, hurt_subject
 from .routing import SPEAKER_WORDS
 from .schema import vol
 from .sentences import Language
@@ -26,6 +27,9 @@ DATA_LANGUAGE: HassKey[Language] = HassKey(f"{DOMAIN}_language")
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
 # "Maya raised something": a bid whose response was not said (see LogBid).
 RAISED = "raised"
+# A bid told as a story ("I asked Maya ... and she ..."): the response is read
+# from the words after it (the `reaction` slot), or asked for.
+TOLD = "told"
 # Built once: HA reads a handler's slot schema on every call.
 BID_SLOTS: dict[vol.Marker, Any] = {
     **COUPLE_SLOT,
@@ -215,34 +219,57 @@ class LogBid(ReconnectIntentHandler):
         """Explain the three responses when another word was used ("Alex turned purple")."""
         response = intent_obj.slots.get("response", {}).get("value")
         if response == RAISED:
-            return await self._async_ask_how(intent_obj)
+            return await self._async_ask_how(intent_obj, "bid_raised")
+        if response == TOLD:
+            reaction = str(intent_obj.slots.get("reaction", {}).get("value") or "")
+            names = [
+                spoken
+                for data in couples.loaded(intent_obj.hass)
+                for key in PARTNERS
+                for spoken in data.coordinator.couple.spoken(key)
+            ]
+            response = intent_obj.hass.data[DATA_LANGUAGE].reactions.classify(reaction, names)
+            if response is None:
+                return await self._async_ask_how(intent_obj, "bid_how_unclear")
+            intent_obj.slots["response"] = {"value": response, "text": response}
+        elif response == "away" and intent_obj.text_input:
+            # A sentence hears the first response word; hostile words said with
+            # it outweigh it, as in a story ("got defensive and rude" is against).
+            said = intent_obj.hass.data[DATA_LANGUAGE].reactions.classify(intent_obj.text_input)
+            if said == "against":
+                intent_obj.slots["response"] = {"value": said, "text": said}
         if response is not None and str(response) not in set(Response):
             reply = intent_obj.create_response()
             reply.async_set_speech(intent_obj.hass.data[DATA_LANGUAGE].say("unknown_response"))
             return reply
         return await super().async_handle(intent_obj)
 
-    async def _async_ask_how(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Ask how a raised concern (a bid) was met, and log nothing yet."""
+    async def _async_ask_how(self, intent_obj: intent.Intent, key: str) -> intent.IntentResponse:
+        """Ask how a bid (a raised concern, a story) was met, and log nothing yet."""
         reply = intent_obj.create_response()
         lang = intent_obj.hass.data[DATA_LANGUAGE]
-        said = intent_obj.slots["bidder"]["value"]
+        said = {role: intent_obj.slots.get(role, {}).get("value") for role in self.name_slots}
         couple = couples.couple_for(
             intent_obj.hass,
             intent_obj.context,
             intent_obj.device_id,
             intent_obj.satellite_id,
-            str(said),
+            " ".join(str(v) for v in said.values() if v is not None),
         )
         if couple is None:
             key = "which_couple" if couples.loaded(intent_obj.hass) else "not_set_up"
             reply.async_set_speech(lang.say(key))
             return reply
         names = couple.coordinator.couple
-        if (bidder := self.partner(couple, said, intent_obj)) is None:
-            reply.async_set_speech(lang.say("bid_raised_unknown", a=names.name_a, b=names.name_b))
+        bidder = self.partner(couple, said["bidder"], intent_obj)
+        if bidder is None and (responder := self.partner(couple, said["responder"], intent_obj)):
+            bidder = other(responder)
+        if bidder is None:
+            reply.async_set_speech(lang.say(f"{key}_unknown", a=names.name_a, b=names.name_b))
         else:
-            reply.async_set_speech(lang.say("bid_raised", responder=names.name(other(bidder))))
+            reply.async_set_speech(
+                lang.say(key, bidder=names.name(bidder), responder=names.name(other(bidder)))
+            )
         return reply
 
     async def run(
@@ -301,10 +328,32 @@ class LogRupture(ReconnectIntentHandler):
         """Log it; who raised it is optional, so an unknown speaker is fine."""
         coordinator = couple.coordinator
         partner = self.partner(couple, values.get("partner"), intent_obj)
+        if partner is None and "partner" not in values and intent_obj.text_input:
+            partner = self._starter(couple, intent_obj)
         await coordinator.async_record(
             coordinator.journal.log_rupture, partner=partner, after_reply=True
         )
         return couple.dialogue.lang.say("rupture_logged")
+
+    def _starter(self, couple: ReconnectData, intent_obj: intent.Intent) -> str | None:
+        """Who the words say started it ("we had a row, I started it"), if anyone."""
+        lang = couple.dialogue.lang
+        text = str(intent_obj.text_input)
+        said = lang.starters.subject(text) or hurt_subject(text, lang.hurt_words)
+        if said is None:
+            return None
+        if said in SPEAKER_WORDS or said in Starters.SUBJECTS_OTHER:
+            speaker = self.speaker(couple, intent_obj)
+            if speaker is None or said in SPEAKER_WORDS:
+                return speaker
+            return other(speaker)
+        for name in (said, said[:-1] if said.endswith("s") else None):  # "mayas": Maya's
+            if name:
+                try:
+                    return couple.coordinator.couple.resolve(name)
+                except JournalError:
+                    pass
+        return None  # "the dog started it"
 
 
 class LogRepair(ReconnectIntentHandler):

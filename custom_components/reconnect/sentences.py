@@ -39,6 +39,7 @@ from .coordinator import entry_couple
 from .issues import async_clear_sentences_issue, async_report_sentences_issue
 from .journal import PARTNERS, Couple
 from .keywords import required_keywords
+from .reaction import Reactions, Starters, expand, words
 from .routing import named_partners
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
@@ -70,17 +71,33 @@ class Language:
     responses: dict[str, str]
     prompts: dict[str, str]
     messages: dict[str, str]
+    # The response words (rules toward.do, ...), for a bid told as a story.
+    reactions: Reactions
+    # Who started a fight, said after it ("we had a row, I started it").
+    starters: Starters
+    # How hurt feels ("let down"), to hear who is hurt after a fight is named.
+    hurt_words: frozenset[tuple[str, ...]]
 
     @classmethod
     def load(cls, language: str) -> Language:
         """Read sentences/<language>.yaml (blocking: run it in the executor)."""
         data = load_yaml_dict(str(SENTENCES_DIR / f"{language}.yaml"))
+        rules = data.get("rules", {})
         return cls(
-            intents=expand_intents(data["intents"], data.get("rules", {})),
+            intents=expand_intents(data["intents"], rules),
             answers={k: v for k, v in data.items() if k.endswith("_answers")},
             responses=data["responses"],
             prompts=data["prompts"],
             messages=data["messages"],
+            reactions=Reactions.from_rules(
+                {r: expand_rules(f"(<{r}.do>|<{r}.told>)", rules) for r in RESPONSES}
+            ),
+            starters=Starters.from_rule(expand_rules("<started_it>", rules)),
+            hurt_words=frozenset(
+                words(t)
+                for t in expand(" ".join(expand_rules("<hurt_word>", rules).split()))
+                if words(t)
+            ),
         )
 
     def say(self, key: str, **values: Any) -> str:
@@ -103,7 +120,7 @@ RESPONSES = ("toward", "away", "against")
 MAX_RULE_DEPTH = 10
 _RULE_REF = re.compile(r"<([\w.]+)>")
 # A template that starts with free words needs no filler words (rules.pre) before it.
-_LEADS = ("{lead}", "[{lead}", "<intro>", "<intro_i>")
+_LEADS = ("{lead}", "[{lead}", "<intro>", "<tell>")
 _ROLE_REF = re.compile(r"<partner:(\w+)>")
 _WILDCARD_REF = re.compile(r"\{(\w+)\}")
 
@@ -137,6 +154,7 @@ def expand_intents(
     result: dict[str, list[dict[str, Any]]] = {}
     for intent_type, groups in intents.items():
         out: list[dict[str, Any]] = []
+        pre = f"pre.{intent_type}" if f"pre.{intent_type}" in rules else "pre"
         for group in groups:
             copies = [group]
             if group.get("each_response"):
@@ -154,8 +172,8 @@ def expand_intents(
                 base = {k: v for k, v in copy.items() if k not in ("each_response", "sentences")}
                 plain = []
                 for template in copy["sentences"]:
-                    filler = "pre" in rules and not template.startswith(_LEADS)
-                    text = expand_rules(f"<pre> {template}" if filler else template, rules)
+                    filler = pre in rules and not template.startswith(_LEADS)
+                    text = expand_rules(f"<{pre}> {template}" if filler else template, rules)
                     if roles := _ROLE_REF.findall(text):
                         sentence = _ROLE_REF.sub("<partner>", text)
                         out.append({**base, "names": roles, "sentences": [sentence]})
@@ -330,6 +348,8 @@ class SentencesFile:
         self._lock = asyncio.Lock()
         # Sentence triggers standing in for the file while Assist cannot use it.
         self._fallback: list[CALLBACK_TYPE] = []
+        # Which stand-in triggers heard an utterance, by the order of their groups.
+        self._claims: dict[int, list[int]] = {}
 
     @property
     def falling_back(self) -> bool:
@@ -413,20 +433,43 @@ class SentencesFile:
         alternatives = partner_alternatives(
             spoken for couple in couples for key in PARTNERS for spoken in couple.spoken(key)
         )
+        order = 0
         for intent_type, groups in self.lang.intents.items():
             for group in groups:
                 sentences = [t.replace("<partner>", alternatives) for t in group["sentences"]]
-                handler = partial(self._async_on_fallback, intent_type, group)
+                handler = partial(self._async_on_fallback, order, intent_type, group)
                 self._fallback.append(async_register_trigger(self.hass, sentences, handler))
+                order += 1
+
+    async def _async_first_claim(
+        self, order: int, user_input: conversation.ConversationInput
+    ) -> bool:
+        """Whether this trigger is the first in the sentences' order to hear these words.
+
+        HA runs every matching trigger at once, and a story ("I asked ... and he
+        listened") is also heard by a shorter sentence; the first group in the
+        language file speaks for all, so one utterance logs once.
+        """
+        key = id(user_input)
+        self._claims.setdefault(key, []).append(order)
+        await asyncio.sleep(0)  # every matching trigger has started, and claimed
+        claims = self._claims.get(key)
+        if claims is None or order != min(claims):
+            return False
+        del self._claims[key]
+        return True
 
     async def _async_on_fallback(
         self,
+        order: int,
         intent_type: str,
         group: dict[str, Any],
         user_input: conversation.ConversationInput,
         result: Any,
     ) -> str | None:
         """Run the intent a stand-in trigger stands for, with the slots it would have had."""
+        if not await self._async_first_claim(order, user_input):
+            return None
         slots = {k: str(v) for k, v in group.get("slots", {}).items()}
         # A trigger cannot capture which alternative was said: the names fill the
         # group's roles in the order they were spoken, as <partner> does in the template.
@@ -441,6 +484,7 @@ class SentencesFile:
             if not said or said[-1] != name:  # one name in two couples, said once
                 said.append(name)
         slots.update(zip(group.get("names", ()), said, strict=False))
-        if "other" in result.entities:
-            slots["other"] = str(result.entities["other"].value)
+        for heard in ("other", "reaction"):  # free words the handler reads
+            if heard in result.entities:
+                slots[heard] = str(result.entities[heard].value)
         return await async_handle_intent(self.hass, intent_type, slots, user_input)
