@@ -45,6 +45,12 @@ def expand(template: str) -> Iterator[str]:
         yield " ".join(option.split())
 
 
+def phrases(rule: str) -> frozenset[tuple[str, ...]]:
+    """Every text a rule says, as words (folded YAML's " |" line starts allowed)."""
+    text = " ".join(rule.split()).replace(" |", "|")
+    return frozenset(said for t in expand(text) if (said := words(t)))
+
+
 def _expand(text: str, pos: int, close: str) -> tuple[list[str], int]:
     """Expand from `pos` to the `close` bracket (or the end); return texts and the end."""
     choices: list[str] = []
@@ -78,13 +84,12 @@ class Reactions:
     @classmethod
     def from_rules(cls, rules: Mapping[str, str]) -> Reactions:
         """Build from rule texts by response ({"toward": "(listened|...)", ...})."""
-        phrases: dict[tuple[str, ...], str] = {}
+        found: dict[tuple[str, ...], str] = {}
         for response, rule in rules.items():
-            for text in expand(" ".join(rule.split()).replace(" |", "|")):
-                if said := words(text):
-                    # A phrase in two lists names neither.
-                    phrases[said] = response if phrases.get(said, response) == response else ""
-        return cls({p: r for p, r in phrases.items() if r})
+            for said in phrases(rule):
+                # A phrase in two lists names neither.
+                found[said] = response if found.get(said, response) == response else ""
+        return cls({p: r for p, r in found.items() if r})
 
     def found(self, text: str, names: Iterable[str] = ()) -> list[tuple[str, tuple[str, ...]]]:
         """Return the response phrases in `text`, longest first at each word, in order.
@@ -147,8 +152,7 @@ class Starters:
     @classmethod
     def from_rule(cls, rule: str) -> Starters:
         """Build from a rule text ("(started it|brought it up)")."""
-        text = " ".join(rule.split()).replace(" |", "|")
-        return cls(frozenset(said for t in expand(text) if (said := words(t))))
+        return cls(phrases(rule))
 
     # Words between who and how they feel: "Maya is really let down".
     BETWEEN = frozenset(

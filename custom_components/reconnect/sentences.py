@@ -39,7 +39,7 @@ from .coordinator import entry_couple
 from .issues import async_clear_sentences_issue, async_report_sentences_issue
 from .journal import PARTNERS, Couple
 from .keywords import required_keywords
-from .reaction import Reactions, Starters, expand, words
+from .reaction import Reactions, Starters, phrases
 from .routing import named_partners
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
@@ -93,11 +93,7 @@ class Language:
                 {r: expand_rules(f"(<{r}.do>|<{r}.told>)", rules) for r in RESPONSES}
             ),
             starters=Starters.from_rule(expand_rules("<started_it>", rules)),
-            hurt_words=frozenset(
-                words(t)
-                for t in expand(" ".join(expand_rules("<hurt_word>", rules).split()))
-                if words(t)
-            ),
+            hurt_words=phrases(expand_rules("<hurt_word>", rules)),
         )
 
     def say(self, key: str, **values: Any) -> str:
