@@ -171,3 +171,68 @@ async def test_sentences_that_would_not_parse_are_never_written(
     assert issue is not None
     # HA's own English commands keep working.
     assert "Sorry" not in await say(hass, "what time is it")
+
+
+# What HA says when an integration uses something it is retiring (helpers/frame.py
+# report_usage, and the deprecation helpers): in 2026.12 one of them became an error.
+DEPRECATION_WORDS = ("stop working in", "deprecated", "report_usage", "detected that custom")
+
+
+def deprecations(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the log records in which HA reports a deprecation by Reconnect."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if "reconnect" in record.getMessage().casefold()
+        and any(word in record.getMessage().casefold() for word in DEPRECATION_WORDS)
+    ]
+
+
+async def test_no_deprecation_through_setup_rename_options_reload_and_unload(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    frozen: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+
+    # Reconfigure: a rename reloads the couple, and Assist hears the new name at once.
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "Mae", CONF_PARTNER_B: "Jordan"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.title == "Mae & Jordan"
+    assert (await say(hass, "Mae apologized")).startswith("Noted: Mae led a repair.")
+    coordinator = mock_config_entry.runtime_data.coordinator
+    assert [e.partner for e in coordinator.journal.events] == ["a", "a"]
+
+    # Options apply in place: the same coordinator, no reload.
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    defaults = {
+        str(key): key.default()
+        for key in result["data_schema"].schema
+        if str(key) not in ("delivery", "advanced")
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {**defaults, "delivery": {}, "advanced": {}, CONF_CHECK_IN_TIME: "21:00:00"},
+    )
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert mock_config_entry.runtime_data.coordinator is coordinator
+
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.NOT_LOADED
+
+    assert deprecations(caplog) == []

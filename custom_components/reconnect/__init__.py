@@ -77,7 +77,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
     coordinator.async_start()
     lang = hass.data[DATA_LANGUAGE]
     dialogue = Dialogue(hass, coordinator, lang)
-    entry.runtime_data = ReconnectData(coordinator, dialogue)
+    reminders = Reminders(hass, coordinator, lang.messages)
+    entry.runtime_data = ReconnectData(coordinator, dialogue, reminders, dict(entry.data))
 
     @callback
     def _stop(_event: Event) -> None:
@@ -85,18 +86,28 @@ async def async_setup_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) ->
         dialogue.async_unload()
 
     entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, _stop))
-    # Options (thresholds, the check-in time, reminders, spoken aliases) apply at
-    # once; renames reload through reconfigure.
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    # The entry's one update listener (HA 2026.12 refuses reconfigure's reload
+    # beside a second mechanism): options apply at once, a rename reloads.
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await hass.data[DATA_SENTENCES].async_update()
-    Reminders(hass, coordinator, lang.messages).async_start()
+    reminders.async_start()
     return True
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
-    """Apply changed options: push fresh insights, and let Assist hear new aliases."""
-    entry.runtime_data.coordinator.async_push()
+async def _async_entry_updated(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
+    """Reload after a rename or relink; apply changed options in place.
+
+    Names are in every entity and device name, so a change to the entry's data
+    (reconfigure) reloads the couple. Options (thresholds, the check-in time,
+    reminders, spoken aliases) need no reload.
+    """
+    data = entry.runtime_data
+    if dict(entry.data) != data.set_up_with:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
+    data.coordinator.async_push()
+    data.reminders.async_options_changed()
     # Rewrites the sentences only if an alias changed (the file records its inputs).
     await hass.data[DATA_SENTENCES].async_update()
 

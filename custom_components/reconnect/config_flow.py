@@ -218,9 +218,13 @@ class ReconnectConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
                 if taken:
                     return self.async_abort(reason="already_configured")
-                return self.async_update_reload_and_abort(
+                # The entry's update listener reloads the couple (__init__.py):
+                # HA 2026.12 refuses async_update_reload_and_abort beside an update
+                # listener, and ConfigFlow.async_update_and_abort is newer than 2025.10.
+                self.hass.config_entries.async_update_entry(
                     entry, unique_id=unique_id, title=_title(data), data=data
                 )
+                return self.async_abort(reason="reconfigure_successful")
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_couple_schema(user_input or dict(entry.data)),

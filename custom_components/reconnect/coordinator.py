@@ -40,6 +40,7 @@ from .store import ReconnectStore, encode_journal
 
 if TYPE_CHECKING:
     from .dialogue import Dialogue
+    from .reminders import Reminders
 
 type ReconnectConfigEntry = ConfigEntry[ReconnectData]
 type ActivityListener = Callable[[str, dict[str, Any]], None]
@@ -80,6 +81,10 @@ class ReconnectData:
 
     coordinator: ReconnectCoordinator
     dialogue: Dialogue
+    reminders: Reminders
+    # The entry's data (names, linked persons) the couple was set up with: a
+    # change to it reloads the couple, a change of options does not.
+    set_up_with: dict[str, Any]
 
 
 class ReconnectCoordinator(DataUpdateCoordinator[Insights]):

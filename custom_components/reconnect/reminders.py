@@ -11,7 +11,6 @@ from datetime import datetime, time
 from typing import Any
 
 from homeassistant.components import persistent_notification
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_time_change
@@ -77,8 +76,6 @@ class Reminders:
         entry = self.coordinator.config_entry
         self._async_schedule()
         entry.async_on_unload(self._async_unschedule)
-        # A new check-in time applies at once, without reloading the couple.
-        entry.async_on_unload(entry.add_update_listener(self._async_options_changed))
         entry.async_on_unload(self.coordinator.async_add_listener(self._async_clear_if_done))
 
     @callback
@@ -93,7 +90,9 @@ class Reminders:
     def _async_unschedule(self) -> None:
         self._unschedule()
 
-    async def _async_options_changed(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+    @callback
+    def async_options_changed(self) -> None:
+        """Apply a new check-in time at once, without reloading the couple."""
         if self._time(CONF_CHECK_IN_TIME, DEFAULT_CHECK_IN_TIME) != self._scheduled:
             self._unschedule()
             self._async_schedule()

@@ -47,6 +47,12 @@ HASS = os.environ.get("RECONNECT_HASS") or next(
 )
 # A record of level ERROR or CRITICAL in home-assistant.log (not a traceback line).
 ERROR_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \S+ (ERROR|CRITICAL) ")
+# A record in which HA reports a deprecation by Reconnect (report_usage and the
+# deprecation helpers): HA 2026.12 turned one of these into an error.
+DEPRECATION_RECORD = re.compile(
+    r"^\d{4}-\d\d-\d\d \S+ \w+ .*reconnect.*(stop working in|deprecated|report_usage)",
+    re.IGNORECASE,
+)
 START_TIMEOUT = 180
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -102,13 +108,20 @@ class Server:
         raise AssertionError(f"hass did not answer in {START_TIMEOUT} s:\n{self.log_tail()}")
 
     def errors(self) -> list[str]:
-        """The log's ERROR records since this run started (HA rolls the log over then)."""
+        """The log's ERROR records and Reconnect's deprecations since this run started.
+
+        HA rolls the log over at each start.
+        """
         log = (self.config / "home-assistant.log").read_text(errors="replace")
-        return [line for line in log.splitlines() if ERROR_RECORD.match(line)]
+        return [
+            line
+            for line in log.splitlines()
+            if ERROR_RECORD.match(line) or DEPRECATION_RECORD.match(line)
+        ]
 
     def assert_clean_log(self) -> None:
         errors = self.errors()
-        assert not errors, "\n".join(["ERROR records in home-assistant.log:", *errors,
+        assert not errors, "\n".join(["ERROR or deprecation records in home-assistant.log:", *errors,
                                        "--- the log's end:", self.log_tail(200)])  # fmt: skip
 
     def stop(self, sig: int = signal.SIGINT) -> None:
