@@ -163,7 +163,7 @@ async def prepare(ha: HA) -> None:
         result = await ha.request(
             "POST",
             f"/api/config/config_entries/flow/{flow['flow_id']}",
-            json={"partner_a": PARTNER_A, "partner_b": PARTNER_B},
+            json={"partner_a": PARTNER_A, "partner_b": PARTNER_B, "consent": True},
         )
         print(f"Added the couple {result.get('title')}")
     (dashboards,) = await ha.ws({"type": "lovelace/dashboards/list"})

@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
@@ -25,6 +25,14 @@ from homeassistant.setup import async_setup_component
 ENTRY_ID = "01JRECONNECT0000000000TEST"
 # A Friday afternoon in Los Angeles (the test zone), far from any DST switch.
 NOW = "2026-11-20 22:00:00+00:00"
+
+# The greeting of a couple's first check-in: once, what Reconnect keeps and who can read it.
+FIRST_WELCOME = (
+    "Welcome to your first check-in. Before we start: Reconnect keeps what you log on this"
+    " home's Home Assistant, with who logged it, and never who started a fight. Anyone who"
+    " administers it can read the notes. Say stop at any time, and Reconnect can be paused"
+    " in its settings whenever you like."
+)
 
 
 @pytest.fixture
@@ -105,6 +113,15 @@ def frozen(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
     """Freeze time at a known instant so states and snapshots are stable."""
     freezer.move_to(NOW)
     return freezer
+
+
+@pytest.fixture
+def users(hass: HomeAssistant, hass_admin_user: MockUser) -> dict[str, MockUser]:
+    """Two logged-in users, linked to the partners' persons (Jordan is not an admin)."""
+    jordan = MockUser(name="Jordan").add_to_hass(hass)
+    for person, user in (("person.maya", hass_admin_user), ("person.jordan", jordan)):
+        hass.states.async_set(person, "home", {"user_id": user.id})
+    return {"maya": hass_admin_user, "jordan": jordan}
 
 
 @pytest.fixture

@@ -197,6 +197,7 @@ def _names_and_grades_no_one(page: Page, state: str) -> None:
     data = json.loads(json.dumps(DATA))
     cycle = data["states"]["sensor.maya_jordan_cycle"]
     cycle["state"], cycle["attributes"]["pursuer"] = state, "Maya"
+    cycle["attributes"]["voices"] = "both"
     mount(page, data)
     sentence = page.locator("reconnect-card .cycle").inner_text()
     assert sentence
@@ -208,6 +209,51 @@ def _names_and_grades_no_one(page: Page, state: str) -> None:
     if state in ("burned_out_pursuer_risk", "freeze_and_flee"):
         assert "couples therapist" in sentence
         assert "pulled back a little" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("state", "voices", "words"),
+    [
+        ("one_sided", "one_sided", "Most of what's here was logged by one of you."),
+        ("connected", "one_sided", "logging your own part counts too"),
+        ("one_sided", "unrecognised", "on your own phone or satellite"),
+        ("connected", "both", "You've been turning toward each other."),
+        ("insufficient_data", "one_sided", None),
+    ],
+)
+def test_a_one_sided_picture_is_said_in_couple_words(
+    chromium: BrowserThread, state: str, voices: str, words: str | None
+) -> None:
+    chromium.run(lambda page: _one_sided_in_couple_words(page, state, voices, words))
+
+
+def _one_sided_in_couple_words(page: Page, state: str, voices: str, words: str | None) -> None:
+    data = json.loads(json.dumps(DATA))
+    cycle = data["states"]["sensor.maya_jordan_cycle"]
+    cycle["state"], cycle["attributes"]["voices"] = state, voices
+    mount(page, data)
+    sentence = page.locator("reconnect-card .cycle")
+    if words is None:  # not enough logged to say anything
+        assert sentence.count() == 0
+        return
+    assert words in sentence.inner_text()
+    assert "Maya" not in sentence.inner_text()
+    assert "Jordan" not in sentence.inner_text()
+
+
+def test_both_of_us_is_an_answer_on_the_card(chromium: BrowserThread) -> None:
+    chromium.run(_both_of_us_on_the_card)
+
+
+def _both_of_us_on_the_card(page: Page) -> None:
+    mount(page)
+    card = page.locator("reconnect-card")
+    card.get_by_role("button", name="We repaired").click()
+    card.get_by_role("button", name="Both of us").click()
+    assert calls(page) == [
+        {"domain": "reconnect", "service": "log_repair",
+         "data": {"initiator": "both", "config_entry_id": ENTRY}},
+    ]  # fmt: skip
 
 
 def test_the_support_suggestion_shows_while_it_is_on(chromium: BrowserThread) -> None:
@@ -284,6 +330,7 @@ def _screenshot(page: Page, theme: str) -> None:
     # The README's picture shows the shared-screen cycle sentence too.
     data = json.loads(json.dumps(DATA))
     data["states"]["sensor.maya_jordan_cycle"]["state"] = "pursue_withdraw"
+    data["states"]["sensor.maya_jordan_cycle"]["attributes"]["voices"] = "both"
     mount(page, data)
     ARTIFACTS.mkdir(exist_ok=True)
     # Bytes, written here: Playwright would write files from a thread it starts

@@ -13,6 +13,7 @@ from custom_components.reconnect.const import (
     CONF_ALIASES_B,
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
+    CONF_CONSENT,
     CONF_DELIVERY,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
@@ -43,7 +44,12 @@ async def test_user_step_creates_the_couple(hass: HomeAssistant) -> None:
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_PARTNER_A: "  Maya ", CONF_PERSON_A: "person.maya", CONF_PARTNER_B: "Jordan"},
+        {
+            CONF_PARTNER_A: "  Maya ",
+            CONF_PERSON_A: "person.maya",
+            CONF_PARTNER_B: "Jordan",
+            CONF_CONSENT: True,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Maya & Jordan"
@@ -72,7 +78,7 @@ async def test_bad_names_are_form_errors_and_create_nothing(
 ) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PARTNER_A: names[0], CONF_PARTNER_B: names[1]}
+        result["flow_id"], {CONF_PARTNER_A: names[0], CONF_PARTNER_B: names[1], CONF_CONSENT: True}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
@@ -80,15 +86,33 @@ async def test_bad_names_are_form_errors_and_create_nothing(
 
     # The form recovers once the names are fixed.
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan"}
+        result["flow_id"], {CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan", CONF_CONSENT: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_setup_needs_both_partners_to_agree(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert CONF_CONSENT in {str(key) for key in result["data_schema"].schema}
+    for consent in ({}, {CONF_CONSENT: False}):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan", **consent}
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {CONF_CONSENT: "consent_required"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan", CONF_CONSENT: True}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # Agreeing is asked, not stored.
+    assert CONF_CONSENT not in result["data"]
 
 
 async def test_forty_characters_is_allowed(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PARTNER_A: "M" * 40, CONF_PARTNER_B: "Jordan"}
+        result["flow_id"], {CONF_PARTNER_A: "M" * 40, CONF_PARTNER_B: "Jordan", CONF_CONSENT: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -99,7 +123,7 @@ async def test_the_same_pair_twice_is_aborted_in_any_order_or_case(
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PARTNER_A: "jordan", CONF_PARTNER_B: "MAYA"}
+        result["flow_id"], {CONF_PARTNER_A: "jordan", CONF_PARTNER_B: "MAYA", CONF_CONSENT: True}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -111,7 +135,7 @@ async def test_a_second_couple_is_allowed(
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PARTNER_A: "Sam", CONF_PARTNER_B: "Alex"}
+        result["flow_id"], {CONF_PARTNER_A: "Sam", CONF_PARTNER_B: "Alex", CONF_CONSENT: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
@@ -206,6 +230,7 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
         "drop": 0.5,
         "unmet_share": 0.5,
         "min_baseline_bids": 4,
+        "voice_share": 0.25,
         "support_days": 14,
         "check_in_gap_days": 3,
     }

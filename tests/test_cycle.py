@@ -7,8 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.reconnect.cycle import CycleState, Thresholds, assess, support_suggested
-from custom_components.reconnect.journal import Journal, Session
+from custom_components.reconnect.cycle import (
+    CycleState,
+    Thresholds,
+    Voices,
+    assess,
+    support_suggested,
+)
+from custom_components.reconnect.journal import BOTH, PARTNERS, Journal, Session
 from custom_components.reconnect.reminder_rules import (
     ReminderReason,
     may_send,
@@ -22,12 +28,24 @@ TODAY = date(2026, 11, 20)
 T = Thresholds()
 
 
-def bids(j: Journal, bidder: str, days_ago: range, per_day: int, response: str) -> None:
-    """Log `per_day` bids on each of the given days."""
-    for back in days_ago:
+def bids(
+    j: Journal,
+    bidder: str,
+    days_ago: range,
+    per_day: int,
+    response: str,
+    author: str | None = BOTH,
+) -> None:
+    """Log `per_day` bids on each of the given days.
+
+    By default the two partners take turns logging them (both voices); pass
+    an author ("a", "b" or None for nobody known) to log them all as one.
+    """
+    for i, back in enumerate(days_ago):
         for n in range(per_day):
             at = NOW - timedelta(days=back, minutes=n)
-            j.log_bid(bidder, response, at=at, now=NOW)
+            who = PARTNERS[(i + n) % 2] if author == BOTH else author
+            j.log_bid(bidder, response, at=at, now=NOW, author=who)
 
 
 def test_too_little_reaching_is_insufficient_data() -> None:
@@ -61,6 +79,58 @@ def test_one_reaching_and_the_other_not_turning_toward_is_pursue_withdraw() -> N
     assert (cycle.pursuer, cycle.withdrawer) == ("a", "b")
     assert cycle.partners["b"].responsiveness == 25.0
     assert cycle.partners["a"].initiation_share == pytest.approx(17 / 20, abs=0.001)
+
+
+def test_one_partners_account_names_no_roles() -> None:
+    """The pursue-withdraw journal above, all logged by Maya: her account alone."""
+    j = Journal(BERLIN)
+    bids(j, "a", range(12), 1, "away", author="a")
+    bids(j, "a", range(4), 1, "toward", author="a")
+    bids(j, "b", range(3), 1, "toward", author="a")
+    cycle = assess(j, TODAY, T)
+    assert (cycle.state, cycle.pursuer, cycle.voices) == (
+        CycleState.ONE_SIDED,
+        None,
+        Voices.ONE_SIDED,
+    )
+    # Jordan logging his own part fills the picture in: a quarter is enough.
+    bids(j, "a", range(7), 1, "away", author="b")
+    cycle = assess(j, TODAY, T)
+    assert (cycle.state, cycle.pursuer, cycle.voices) == (
+        CycleState.PURSUE_WITHDRAW,
+        "a",
+        Voices.BOTH,
+    )
+
+
+@pytest.mark.parametrize(
+    ("logged", "voices"),
+    [
+        ({"a": 15, "b": 5}, Voices.BOTH),  # exactly a quarter
+        ({"a": 16, "b": 4}, Voices.ONE_SIDED),
+        ({"a": 20}, Voices.ONE_SIDED),
+        ({"a": 5, "b": 5, None: 10}, Voices.BOTH),  # half unknown: the known half decides
+        ({"a": 5, "b": 4, None: 10}, Voices.UNRECOGNISED),
+        ({None: 20}, Voices.UNRECOGNISED),
+    ],
+)
+def test_whose_voices_the_picture_rests_on(logged: dict[str | None, int], voices: Voices) -> None:
+    j = Journal(BERLIN)
+    for author, count in logged.items():
+        bids(j, "a", range(count), 1, "away", author=author)
+    cycle = assess(j, TODAY, T)
+    assert cycle.voices is voices
+    named = voices is Voices.BOTH
+    assert cycle.state is (CycleState.PURSUE_WITHDRAW if named else CycleState.ONE_SIDED)
+    assert (cycle.pursuer == "a") is named
+
+
+def test_a_burned_out_pursuer_told_by_one_voice_is_one_sided() -> None:
+    j = Journal(BERLIN)
+    bids(j, "a", range(8, 36), 1, "away", author="a")
+    cycle = assess(j, TODAY, T)
+    assert (cycle.state, cycle.pursuer) == (CycleState.ONE_SIDED, None)
+    assert not support_suggested(j, TODAY, T, None, cycle)
 
 
 def test_check_ins_started_count_as_reaching() -> None:

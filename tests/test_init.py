@@ -15,7 +15,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.reconnect.const import DOMAIN
-from custom_components.reconnect.store import STORAGE_VERSION, ReconnectStore
+from custom_components.reconnect.store import (
+    STORAGE_MINOR_VERSION,
+    STORAGE_VERSION,
+    ReconnectStore,
+)
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
@@ -184,19 +188,22 @@ async def test_storage_minor_version_2_gains_its_aggregates_without_loss(
     hass_storage: dict[str, Any],
     frozen: FrozenDateTimeFactory,
 ) -> None:
-    # Written by Reconnect before the saved aggregates (minor version 3).
+    # Written by Reconnect before the saved aggregates (minor version 3), and
+    # before authorship (version 3): a person-logged rupture named who raised,
+    # started or was hurt by it, in one field.
     rows = [
         "1 1795150000 check_in a 4 the walk",
         "2 1795160000 bid b against",
         "3 1795160000 rupture! b -",
-        "4 1795170000 repair a - we talked",
+        "4 1795165000 rupture a - the dishes",
+        "5 1795170000 repair a - we talked",
     ]
     old = {
-        "next_id": 5,
+        "next_id": 6,
         "events": rows,
         "sessions": ["1795149000 1795150500 complete a"],
         "prompts": {"appreciate_small": "2026-11-19"},
-        "rolled": {"2020-01-01": "bids:a=3 toward:a=2"},
+        "rolled": {"2020-01-01": "bids:a=3 ruptures:a=1 toward:a=2"},
         "reminders": {"last_sent": "2026-11-18", "snoozed_until": None},
     }
     hass_storage[KEY] = {"version": 2, "minor_version": 2, "key": KEY, "data": deepcopy(old)}
@@ -209,14 +216,17 @@ async def test_storage_minor_version_2_gains_its_aggregates_without_loss(
     await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)  # flushes
     saved = hass_storage[KEY]
-    assert (saved["version"], saved["minor_version"]) == (2, 3)
+    assert (saved["version"], saved["minor_version"]) == (STORAGE_VERSION, STORAGE_MINOR_VERSION)
     data = saved["data"]
-    assert data["events"][:4] == rows  # every old row, byte for byte
-    assert data["events"][4].startswith("5 ")
-    for key in ("sessions", "prompts", "rolled"):
+    # Every old row, byte for byte, but the name on the rupture a person logged:
+    # the rupture, its time and its note stay. Nobody is known to have logged them.
+    assert data["events"][:5] == [*rows[:3], "4 1795165000 rupture - - the dishes", rows[4]]
+    assert data["events"][5].startswith("6 ")
+    for key in ("sessions", "prompts"):
         assert data[key] == old[key]
-    assert data["aggregates"]["events"] == 5
-    assert data["aggregates"]["days"]["2020-01-01"] == "bids:a=3 toward:a=2"
+    assert data["rolled"] == {"2020-01-01": "bids:a=3 ruptures:-=1 toward:a=2"}
+    assert data["aggregates"]["events"] == 6
+    assert data["aggregates"]["days"]["2020-01-01"] == "bids:a=3 ruptures:-=1 toward:a=2"
 
     # Loaded again, from the aggregates this time: the same states.
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)

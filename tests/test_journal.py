@@ -18,6 +18,7 @@ from custom_components.reconnect.journal import (
     EventKind,
     Journal,
     JournalError,
+    Removal,
     Response,
     Session,
 )
@@ -69,7 +70,7 @@ def snapshot(j: Journal) -> list[Event]:
         (lambda j: j.log_rupture("z", at=NOW, now=NOW), "unknown_partner"),
         (lambda j: j.log_repair("a", at=NOW + timedelta(seconds=1), now=NOW), "future_timestamp"),
         (lambda j: j.log_repair("a", at=datetime(2026, 1, 1), now=NOW), "naive_timestamp"),
-        (lambda j: j.undo_last(), "nothing_to_undo"),
+        (lambda j: j.undo_last(None, NOW), "nothing_to_undo"),
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(log, key) -> None:
@@ -222,19 +223,84 @@ def test_undo_removes_the_newest_and_the_rupture_it_opened() -> None:
     j = journal()
     j.log_repair("a", at=at(2), now=NOW)
     j.log_bid("a", "against", at=at(1), now=NOW, auto_rupture=True)
-    removed = j.undo_last()
-    assert [e.kind for e in removed] == [EventKind.RUPTURE, EventKind.BID]
+    removed = j.undo_last(None, NOW)
+    assert [e.kind for e in removed] == [EventKind.BID, EventKind.RUPTURE]
     i = compute(j, TODAY, 3)
     assert i.open_ruptures == 0
     assert i.partners["a"].bids_made_7d == 0
     # Undo is by logging order: a backdated entry is the one undone.
     j.log_check_in("a", 4, at=at(0), now=NOW)
     j.log_check_in("b", 5, at=at(3), now=NOW)
-    assert j.undo_last()[0].partner == "b"
+    assert j.undo_last(None, NOW)[0].partner == "b"
     assert compute(j, TODAY, 3).check_in_streak == 1
-    j.undo_last()
-    assert compute(j, TODAY, 3).check_in_streak == 0
-    assert compute(j, TODAY, 3).last_check_in is None
+
+
+def test_undo_never_walks_back_and_only_within_the_window() -> None:
+    j = journal()
+    j.log_bid("a", "toward", at=at(1), now=NOW)
+    j.log_bid("b", "away", at=at(0), now=NOW)
+    j.undo_last(None, NOW)
+    # The entry before it is history now: undo does not walk back to it.
+    with pytest.raises(JournalError) as err:
+        j.undo_last(None, NOW)
+    assert err.value.key == "nothing_to_undo"
+    assert [e.partner for e in j.events] == ["a"]
+    # Ten minutes after logging, an entry is no longer undone by voice or a tap.
+    j.log_repair("a", at=NOW, now=NOW)
+    with pytest.raises(JournalError):
+        j.undo_last(None, NOW + timedelta(minutes=10, seconds=1))
+    assert len(j.events) == 2
+    # A saved and loaded journal has nothing to undo either.
+    j.log_repair("b", at=NOW, now=NOW)
+    with pytest.raises(JournalError):
+        decode_journal(encode_journal(j), BERLIN).undo_last(None, NOW)
+
+
+def test_undo_takes_back_only_the_speakers_own_entry() -> None:
+    j = journal()
+    j.log_bid("a", "against", at=NOW, now=NOW, author="b")
+    for by in ("a", None):
+        with pytest.raises(JournalError) as err:
+            j.undo_last(by, NOW)
+        assert err.value.key == "undo_not_yours"
+    assert len(j.events) == 1
+    assert j.removals == []
+    removed = j.undo_last("b", NOW + timedelta(minutes=1))
+    assert [e.author for e in removed] == ["b"]
+    # Every removal leaves a trace: what, when, by whom; never the text.
+    assert j.removals == [
+        Removal(
+            kind=EventKind.BID,
+            at=NOW,
+            removed_at=NOW + timedelta(minutes=1),
+            removed_by="b",
+            author="b",
+        )
+    ]
+    # An entry nobody could attribute is undone only by a voice nobody can tell either.
+    j.log_repair("a", at=NOW, now=NOW)
+    with pytest.raises(JournalError):
+        j.undo_last("a", NOW)
+    j.undo_last(None, NOW)
+    back = decode_journal(encode_journal(j), BERLIN)
+    assert back.removals == j.removals
+    assert [r.removed_by for r in back.removals] == ["b", None]
+
+
+def test_an_admin_removes_any_entry_with_a_trace() -> None:
+    j = journal()
+    j.log_bid("a", "against", at=at(3), now=NOW, auto_rupture=True, author="a")
+    j.log_bid("b", "toward", at=at(1), now=NOW, author="b")
+    removed = j.remove(1, None, NOW)
+    assert [(e.id, e.kind) for e in removed] == [(1, EventKind.BID), (2, EventKind.RUPTURE)]
+    assert [(r.kind, r.author) for r in j.removals] == [
+        (EventKind.BID, "a"),
+        (EventKind.RUPTURE, "a"),
+    ]
+    assert compute(j, TODAY, 3).open_ruptures == 0
+    with pytest.raises(JournalError) as err:
+        j.remove(1, None, NOW)
+    assert err.value.key == "event_not_found"
 
 
 def random_journal(seed: int, count: int, tz: ZoneInfo = BERLIN, span: float = 40) -> Journal:
@@ -261,7 +327,7 @@ def random_journal(seed: int, count: int, tz: ZoneInfo = BERLIN, span: float = 4
             case _:
                 j.log_repair(rng.choice("ab"), at=when, now=NOW)
         if rng.random() < 0.1:
-            j.undo_last()
+            j.undo_last(None, NOW)
     return j
 
 
@@ -390,7 +456,7 @@ def test_rolling_up_old_events_keeps_every_insight(seed: int) -> None:
     assert [compute(back, day, 3) for day in days] == before
     # Logging and undo keep working after a roll-up.
     back.log_repair("a", at=NOW, now=NOW)
-    back.undo_last()
+    back.undo_last(None, NOW)
     assert compute(back, TODAY, 3) == before[0]
 
 
@@ -412,10 +478,9 @@ def _days(back: tuple[int, ...] = (0, 1, 3, 8, 20, 39)) -> list[date]:
 
 
 def _same_change(j: Journal) -> None:
-    """Backdate a bid, undo twice, then check in tonight (auto-rupture on)."""
+    """Backdate a bid, undo it, then check in tonight (auto-rupture on)."""
     j.log_bid("a", "against", at=at(5), now=NOW, auto_rupture=True)
-    j.undo_last()
-    j.undo_last()
+    j.undo_last(None, NOW)
     j.log_check_in("b", 2, at=NOW, now=NOW, auto_rupture=True)
     j.log_bid("b", "toward", at=at(2), now=NOW)
 
@@ -472,36 +537,43 @@ def test_windows_equal_a_plain_sum_whatever_changes(seed: int) -> None:
         assert +j.window(day, size) == +plain
         if rng.random() < 0.3:
             j.log_bid(rng.choice("ab"), "toward", at=at(rng.uniform(0, 40)), now=NOW)
-        if rng.random() < 0.1:
-            j.undo_last()
+            if rng.random() < 0.3:
+                j.undo_last(None, NOW)
 
 
 def test_undo_reads_only_the_rows_it_needs() -> None:
     j = journal()
     for back in range(50):
         j.log_bid("a", "toward", at=at(back + 1), now=NOW)
-    j.log_bid("b", "against", at=at(0), now=NOW, auto_rupture=True)
     loaded = decode_journal(encode_journal(j), BERLIN)
-    removed = loaded.undo_last()
+    loaded.log_bid("b", "against", at=at(0), now=NOW, auto_rupture=True)
+    removed = loaded.undo_last(None, NOW)
     assert [(e.kind, e.auto) for e in removed] == [
-        (EventKind.RUPTURE, True),
         (EventKind.BID, False),
+        (EventKind.RUPTURE, True),
     ]
-    assert sum(not isinstance(row, str) for row in loaded.events.stored()) == 0
+    # Only the newest stored row was read (to place the new bid in time).
+    assert sum(not isinstance(row, str) for row in loaded.events.stored()) == 1
     assert loaded.trackers.open_ruptures == 0
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_undo_always_removes_the_last_logged_entry(seed: int) -> None:
+def test_undo_takes_back_the_last_logged_entry_once(seed: int) -> None:
     rng = random.Random(seed)
     j = journal()
     logged: list[int] = []  # ids in logging order, as a plain model
+    undoable: list[int] = []  # what undo may take back now
     for _ in range(300):
         if logged and rng.random() < 0.3:
-            removed = j.undo_last()
-            assert removed[0].id == max(logged)
+            if not undoable:
+                with pytest.raises(JournalError):
+                    j.undo_last(None, NOW)
+                continue
+            removed = j.undo_last(None, NOW)
+            assert sorted(e.id for e in removed) == undoable
             for event in removed:
                 logged.remove(event.id)
+            undoable = []
             if rng.random() < 0.2:  # and again after a save and a load
                 j = decode_journal(encode_journal(j), BERLIN)
         else:
@@ -509,6 +581,7 @@ def test_undo_always_removes_the_last_logged_entry(seed: int) -> None:
             events = j.log_bid(rng.choice("ab"), rng.choice(list(Response)), at=when, now=NOW,
                                auto_rupture=True)  # fmt: skip
             logged += [e.id for e in events]
+            undoable = [e.id for e in events]
         assert sorted(e.id for e in j.events) == sorted(logged)
 
 

@@ -52,7 +52,7 @@ TUNE_REACHED = 241
 KEYS = {"Maya": "a", "Jordan": "b"}
 # The aliases the alias items expect: how speech-to-text writes each name.
 ALIASES = {CONF_ALIASES_A: ["Maia"], CONF_ALIASES_B: ["Jordon"]}
-NAME_SLOTS = ("bidder", "responder", "partner", "initiator")
+NAME_SLOTS = ("bidder", "responder", "hurt", "initiator")
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ class Outcome:
     """What happened for one utterance."""
 
     text: str
-    expected: str
+    expected: str | None
     intent: str | None
     ok: bool
     why: str
@@ -121,10 +121,11 @@ def judge_bid(slots: dict[str, Any], mine: list[Any], speaker: str) -> tuple[boo
 def judge_entry(
     want: str, slots: dict[str, Any], mine: list[Any], speaker: str
 ) -> tuple[bool, str]:
-    """A rupture (who raised it) or a repair (who led it)."""
+    """A rupture (who is hurt, never who started it) or a repair (who led it, or both)."""
     kind = EventKind.RUPTURE if want == "ReconnectLogRupture" else EventKind.REPAIR
     logged = [e.partner for e in mine if e.kind is kind]
-    expected = key_of(slots.get("partner" if kind is EventKind.RUPTURE else "initiator"), speaker)
+    said = slots.get("hurt" if kind is EventKind.RUPTURE else "initiator")
+    expected = "both" if said == "both" else key_of(said, speaker)
     if expected is None and kind is EventKind.REPAIR:
         # Nobody named: Reconnect asks who reached out first, and logs nothing yet.
         return not logged, f"logged {logged}"
@@ -177,7 +178,10 @@ def table(name: str, outcomes: list[Outcome], *, misses: bool) -> str:
         total[o.expected] += 1
         right[o.expected] += o.ok
     lines = [f"{name}: {sum(right.values())}/{len(outcomes)}"]
-    lines += [f"  {k}: {right[k]}/{total[k]} ({right[k] / total[k]:.0%})" for k in sorted(total)]
+    lines += [
+        f"  {k or 'not ours'}: {right[k]}/{total[k]} ({right[k] / total[k]:.0%})"
+        for k in sorted(total, key=str)
+    ]
     if misses:
         lines += [
             f"  MISS {o.text!r}: want {o.expected}, {o.why}; said {o.reply!r}"

@@ -27,7 +27,8 @@ FAMILIES = {
     "Raising a concern": "ReconnectLogBid",
     "A fight or a hurt": "ReconnectLogRupture",
     "A repair someone led": "ReconnectLogRepair",
-    "Making up, together": "ReconnectLogRepair",
+    "A repair you led together": "ReconnectLogRepair",
+    "Making up": "ReconnectLogRepair",
     "How are we": "ReconnectStatus",
     "Undo": "ReconnectUndo",
 }
@@ -38,7 +39,7 @@ def examples() -> list[tuple[str, str, str]]:
     rows = [line.split("|")[1:4] for line in TABLE.splitlines()[2:]]
     found = []
     for family, said, _does in rows:
-        (intent,) = [v for k, v in FAMILIES.items() if family.strip().startswith(k)]
+        (intent,) = {v for k, v in FAMILIES.items() if family.strip().startswith(k)}
         found.extend(
             (family.strip(), text.replace("Alex", "Maya").replace("Sam", "Jordan"), intent)
             for text in re.findall(r'"([^"]+)"', said)
@@ -63,8 +64,10 @@ async def test_each_readme_example(
     # Whoever is not named speaks ("I reached out and Maya listened" is Jordan's).
     speaker = "Jordan" if "Maya" in text else "Maya"
     if text == "undo that" or family == "Undo":
+        # Something the speaker logged a moment ago: undo takes back only that.
         await init_integration.runtime_data.coordinator.async_record(
             init_integration.runtime_data.coordinator.journal.log_bid,
+            author="a" if speaker == "Maya" else "b",
             bidder="a",
             response="toward",
         )
@@ -83,3 +86,10 @@ async def test_each_readme_example(
         assert logged == [EventKind.RUPTURE], reply
     if family == "A repair someone led":
         assert logged == [EventKind.REPAIR], reply
+    if family == "A repair you led together":
+        assert [(e.kind, e.partner) for e in list(journal.events)[before:]] == [
+            (EventKind.REPAIR, "both")
+        ], reply
+    if family == "Undo":
+        assert reply.startswith("Removed the last entry"), reply
+        assert len(journal.events) == before - 1

@@ -34,7 +34,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, call
+from .conftest import ENTRY_ID, FIRST_WELCOME, call
 from .satellite_harness import async_setup_satellites
 from .test_satellite_checkin import settle
 from .test_voice_integration import RecordingSatellite, satellite  # noqa: F401
@@ -57,7 +57,7 @@ async def at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, instant: str) 
 
 
 def seeded(events: list[str], **extra: Any) -> dict[str, Any]:
-    """Stored journal data (version 2 rows), as hass_storage wants it."""
+    """Stored journal data (rows as store.py writes them), as hass_storage wants it."""
     return {
         "version": STORAGE_VERSION,
         "minor_version": STORAGE_MINOR_VERSION,
@@ -231,9 +231,11 @@ async def test_a_connected_couple_gets_no_role_words(
     freezer.move_to("2026-11-20 22:00:00+00:00")
     now = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
     # Maya does most of the reaching, and Jordan turns toward nearly every bid.
+    # Both log ("@a", "@b"): Jordan logs his own part too, so roles can be named.
     events = numbered(
-        rows("bid", "a", "toward", range(12), now)
-        + rows("bid", "b", "toward", range(2), now)
+        rows("bid@a", "a", "toward", range(8), now)
+        + rows("bid@b", "a", "toward", range(8, 12), now)
+        + rows("bid@b", "b", "toward", range(2), now)
         + rows("rupture", "-", "-", range(5, 6), now)
     )
     hass_storage[KEY] = seeded(events)
@@ -270,9 +272,11 @@ async def test_each_delivery_route_gets_role_aware_words(
     freezer.move_to("2026-11-20 22:00:00+00:00")
     now = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
     # Maya reaches daily and is mostly missed; a rupture has been open five days.
+    # Both log ("@a", "@b"), so the picture has both voices.
     events = numbered(
-        rows("bid", "a", "away", range(12), now)
-        + rows("bid", "b", "toward", range(2), now)
+        rows("bid@a", "a", "away", range(8), now)
+        + rows("bid@b", "a", "away", range(8, 12), now)
+        + rows("bid@b", "b", "toward", range(2), now)
         + rows("rupture", "-", "-", range(5, 6), now)
     )
     hass_storage[KEY] = seeded(events)
@@ -319,7 +323,13 @@ async def test_cycle_entities_from_a_seeded_journal(
     freezer.move_to("2026-11-20 22:00:00+00:00")
     now = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
     # Maya reached daily and unmet from 60 to 21 days ago, then went quiet.
-    hass_storage[KEY] = seeded(numbered(rows("bid", "a", "away", range(21, 61), now)))
+    # Each partner logged half of it: both voices.
+    hass_storage[KEY] = seeded(
+        numbered(
+            rows("bid@a", "a", "away", range(21, 61, 2), now)
+            + rows("bid@b", "a", "away", range(22, 61, 2), now)
+        )
+    )
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -417,7 +427,7 @@ async def test_start_check_in_on_a_satellite_that_cannot_converse_announces_inst
     result = await conversation.async_converse(hass, "five", None, Context(), "en")
     assert "Thank you" not in result.response.speech["plain"]["speech"]
     result = await conversation.async_converse(hass, "start our check-in", None, Context(), "en")
-    assert result.response.speech["plain"]["speech"].startswith("Welcome to your check-in.")
+    assert result.response.speech["plain"]["speech"].startswith(FIRST_WELCOME)
 
 
 async def test_the_bedtime_blueprint_starts_the_check_in(
@@ -429,7 +439,7 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
 ) -> None:
     sats = await async_setup_satellites(hass, monkeypatch, ["Bedroom"])
     bedroom = sats.satellites["Bedroom"]
-    opening = "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
+    opening = f"{FIRST_WELCOME} Maya, how connected did you feel today, from one to five?"
     source = Path(__file__).parents[1] / "blueprints" / "automation" / "reconnect"
     target = tmp_path / "blueprints" / "automation" / "reconnect"
     shutil.copytree(source, target)
@@ -518,7 +528,9 @@ async def test_the_bedtime_blueprint_starts_the_check_in(
     await at(hass, freezer, "2026-11-24 05:00:00+00:00")
     sats.say(bedroom, "stop")
     await lights_off()
-    assert sats.questions(bedroom) == [opening, opening]
+    # The first check-in said what Reconnect keeps; the second greets plainly.
+    again = "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
+    assert sats.questions(bedroom) == [opening, again]
     await hass.services.async_call(
         "automation",
         "turn_off",

@@ -25,10 +25,10 @@ from custom_components.reconnect.satellite_checkin import BUSY_SECONDS, TALK_SEC
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 
-from .conftest import call
+from .conftest import FIRST_WELCOME, call
 from .satellite_harness import SatelliteHarness, async_setup_satellites
 
-OPENING = "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
+OPENING = f"{FIRST_WELCOME} Maya, how connected did you feel today, from one to five?"
 
 
 async def settle(hass: HomeAssistant) -> None:
@@ -179,7 +179,7 @@ async def test_two_couples_hold_their_check_ins_on_their_own_satellites(
         call(hass, "start_check_in", {"satellite": kitchen, "config_entry_id": other.entry_id}),
     )
     await settle(hass)
-    assert sats.questions(kitchen)[0].startswith("Welcome to your check-in. Ana,")
+    assert sats.questions(kitchen)[0].startswith(f"{FIRST_WELCOME} Ana,")
     assert kinds(init_integration) == [(EventKind.CHECK_IN, "a")]
     assert kinds(other) == [(EventKind.CHECK_IN, "a"), (EventKind.CHECK_IN, "b")]
 
@@ -206,7 +206,7 @@ async def test_saying_start_to_a_built_in_agent_satellite_holds_it_without_wake_
         device_id=sats.device_ids["Bedroom"], satellite_id=bedroom,
     )  # fmt: skip
     # The pipeline speaks the greeting; the questions follow once the satellite is idle.
-    assert result.response.speech["plain"]["speech"] == "Welcome to your check-in."
+    assert result.response.speech["plain"]["speech"] == FIRST_WELCOME
     await settle(hass)
     assert sats.questions(bedroom)[0] == "Maya, how connected did you feel today, from one to five?"
     assert kinds(init_integration) == [(EventKind.CHECK_IN, "a"), (EventKind.CHECK_IN, "b")]
@@ -243,3 +243,29 @@ async def test_a_busy_satellite_is_never_talked_over(
     async_fire_time_changed(hass)
     await settle(hass)
     assert not sats.announcements(kitchen)
+
+
+async def test_on_a_satellite_the_raiser_is_asked_whether_it_feels_repaired(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sats: SatelliteHarness,
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    coordinator = init_integration.runtime_data.coordinator
+    # Maya raised a hurt; a repair was logged by a voice nobody could place.
+    await coordinator.async_record(coordinator.journal.log_rupture, hurt="a", author="a")
+    await coordinator.async_record(coordinator.journal.log_repair, initiator="b")
+    assert coordinator.data.open_ruptures == 1
+    bedroom = sats.satellites["Bedroom"]
+    sats.say(bedroom, "four", "three", "not yet", "stop")
+    await start_on(hass, bedroom)
+    assert sats.questions(bedroom)[2] == (
+        "Thank you, Jordan. Maya, a repair was logged since you raised something."
+        " Does it feel repaired for you? You can say yes, or not yet."
+    )
+    assert sats.announcements(bedroom)[0].startswith("Thank you for saying so, Maya.")
+    assert coordinator.data.open_ruptures == 1
+    (repair,) = [e for e in coordinator.journal.events if e.kind is EventKind.REPAIR]
+    assert (repair.awaits, repair.held_open) == (None, True)
+    await talk_time_passes(hass, frozen)  # then "stop" at the appreciation
+    assert init_integration.runtime_data.dialogue.checkin is None

@@ -41,6 +41,8 @@ async def test_log_bid(hass: HomeAssistant, init_integration: MockConfigEntry) -
                 "rating": None,
                 "response": "toward",
                 "automatic": False,
+                # An automation or the developer tools with no partner's login: unknown.
+                "logged_by": None,
             }
         ]
     }
@@ -93,8 +95,10 @@ async def test_log_rupture_and_repair(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     await call(hass, "log_rupture", {"when": "2026-11-15T20:00:00"})
-    await call(hass, "log_rupture", {"partner": "Maya", "note": "dishes"})
-    assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "2"
+    await call(hass, "log_rupture", {"hurt": "Maya", "note": "dishes"})
+    # An automation written before: who raised or started it is accepted, and not kept.
+    await call(hass, "log_rupture", {"partner": "Jordan"})
+    assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "3"
     assert hass.states.get("binary_sensor.maya_jordan_repair_waiting").state == "on"
     assert hass.states.get("sensor.maya_jordan_days_since_last_repair").state == "unknown"
 
@@ -105,6 +109,7 @@ async def test_log_rupture_and_repair(
     assert [(e.kind, e.partner) for e in stored(init_integration)] == [
         ("rupture", None),
         ("rupture", "a"),
+        ("rupture", None),
         ("repair", "b"),
     ]
 
@@ -116,15 +121,16 @@ async def test_undo_last_says_what_it_removed(
     await call(hass, "log_bid", {"bidder": "Maya", "response": "against"})
     response = await call(hass, "undo_last", return_response=True)
     assert [(e["kind"], e["partner"]) for e in response["removed"]] == [
-        ("rupture", "Maya"),
         ("bid", "Maya"),
+        ("rupture", "Maya"),
     ]
     assert [e.kind for e in stored(init_integration)] == ["repair"]
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "0"
-    await call(hass, "undo_last")
+    # The entry before is history: undo never walks back to it.
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "undo_last")
     assert err.value.translation_key == "nothing_to_undo"
+    assert [e.kind for e in stored(init_integration)] == ["repair"]
 
 
 async def test_get_summary(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
@@ -185,7 +191,9 @@ BAD_CALLS = [
     ("log_check_in", {"partner": "Maya", "rating": None}, "invalid_field"),
     ("log_check_in", {"partner": "Maya", "rating": 3, "appreciation": "y" * 501}, "text_too_long"),
     ("log_check_in", {"partner": "", "rating": 3}, "unknown_partner"),
-    ("log_rupture", {"partner": "Sam"}, "unknown_partner"),
+    ("log_rupture", {"hurt": "Sam"}, "unknown_partner"),
+    ("remove_entry", {"entry": 99}, "event_not_found"),
+    ("remove_entry", {"entry": 0}, "invalid_field"),
     ("log_rupture", {"note": "z" * 501}, "text_too_long"),
     ("log_repair", {"initiator": "Sam"}, "unknown_partner"),
     ("log_repair", {}, "invalid_field"),

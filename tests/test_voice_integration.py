@@ -41,6 +41,8 @@ from homeassistant.helpers import chat_session, device_registry as dr, entity_re
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.setup import async_setup_component
 
+from .conftest import FIRST_WELCOME
+
 OUR_INTENTS = {
     "ReconnectStartCheckIn",
     "ReconnectCheckInAnswer",
@@ -253,7 +255,7 @@ async def test_a_satellite_with_an_llm_pipeline_asks_the_next_question_itself(
     entity.set_state(AssistSatelliteState.PROCESSING)
     reply = await say_on_satellite(hass, "start our check-in", device_id, LLM_AGENT)
     # The reply is short; the question waits until the satellite is done speaking.
-    assert reply == "Welcome to your check-in."
+    assert reply == FIRST_WELCOME
     assert entity.started == []
     entity.set_state(AssistSatelliteState.RESPONDING)
     await hass.async_block_till_done()
@@ -295,9 +297,7 @@ async def test_a_satellite_that_cannot_listen_gets_the_question_in_the_reply(
     reply = await say_on_satellite(
         hass, "start our check-in", device_id, conversation.HOME_ASSISTANT_AGENT
     )
-    assert reply == (
-        "Welcome to your check-in. Maya, how connected did you feel today, from one to five?"
-    )
+    assert reply == f"{FIRST_WELCOME} Maya, how connected did you feel today, from one to five?"
     entity.set_state(AssistSatelliteState.RESPONDING)
     entity.set_state(AssistSatelliteState.IDLE)
     await hass.async_block_till_done()

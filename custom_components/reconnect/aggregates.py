@@ -14,7 +14,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .events import PARTNERS, RUPTURE_OR_REPAIR, Event, EventKind, EventRows, Session, not_stored
+from .events import (
+    PARTNERS,
+    RUPTURE_OR_REPAIR,
+    Event,
+    EventKind,
+    EventRows,
+    Session,
+    involved,
+    not_stored,
+)
 
 # A night may be missed without breaking the streak: two check-in days at most
 # this many days apart still belong to one streak. Missing a night is not failure.
@@ -25,19 +34,28 @@ type LocalDate = Callable[[datetime], date]
 
 
 def totals_of(event: Event) -> Totals:
-    """Return what one event adds to its day's totals."""
+    """Return what one event adds to its day's totals.
+
+    Bids, ruptures and repairs are each one partner's account of what happened:
+    "accounts" counts them by who logged them ("-": nobody could tell), so the
+    insights can tell a picture drawn by both from one drawn by one.
+    """
     p = event.partner or "-"
     match event.kind:
         case EventKind.CHECK_IN:
             return Counter({("check_ins", p): 1, ("rating_sum", p): event.rating or 0})
         case EventKind.BID:
-            return Counter({("bids", p): 1, (str(event.response), p): 1})
+            totals = Counter({("bids", p): 1, (str(event.response), p): 1})
         case EventKind.RUPTURE:
-            return Counter({("ruptures", p): 1})
+            totals = Counter({("ruptures", p): 1})
         case EventKind.REPAIR:
-            return Counter({("repairs", p): 1})
+            # A repair led together is each partner's reaching.
+            totals = Counter({("repairs", q): 1 for q in involved(event.partner) or ("-",)})
         case _:
             return Counter({("appreciations", p): 1})
+    if not event.auto:
+        totals["accounts", event.author or "-"] += 1
+    return totals
 
 
 class DayTotals:
@@ -184,14 +202,20 @@ class Trackers:
     def _rupture_or_repair(self, event: Event) -> None:
         if event.kind is EventKind.REPAIR:
             self.last_repair_at = event.at
-            self.open_ruptures = 0
-            self.oldest_open_rupture_at = None
+            if event.closes:
+                self.open_ruptures = 0
+                self.oldest_open_rupture_at = None
         elif event.kind is EventKind.RUPTURE:
             self.open_ruptures += 1
             self.oldest_open_rupture_at = self.oldest_open_rupture_at or event.at
 
     def recount_ruptures(self, events: EventRows) -> None:
-        """Walk back to the last repair; only the tail after it matters."""
+        """Walk back to the last repair that closed; only the tail after it matters.
+
+        A repair still waiting for the raiser's say, or that they said has not
+        landed yet, is an attempt: it counts as the last repair, and leaves
+        the ruptures open.
+        """
         self.last_repair_at = None
         self.open_ruptures = 0
         self.oldest_open_rupture_at = None
@@ -199,8 +223,10 @@ class Trackers:
         while (index := events.last_of(*RUPTURE_OR_REPAIR, before=index)) is not None:
             event = events[index]
             if event.kind is EventKind.REPAIR:
-                self.last_repair_at = event.at
-                break
+                self.last_repair_at = self.last_repair_at or event.at
+                if event.closes:
+                    break
+                continue
             self.open_ruptures += 1
             self.oldest_open_rupture_at = event.at
 

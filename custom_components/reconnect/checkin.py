@@ -1,7 +1,10 @@
 """The nightly check-in as a pure state machine.
 
-Order: each partner rates how connected they felt (1-5), then tonight's
-question, then an invitation to share an appreciation, then a warm close.
+Order: each partner rates how connected they felt (1-5); a partner whose
+rupture someone else marked as repaired is asked whether it feels repaired for
+them; then tonight's question, then an invitation to share an appreciation,
+then a warm close. The very first check-in opens by saying, once, what
+Reconnect keeps and who can read it.
 Every step returns what to say (a phrase key and its placeholders) and what to
 record; the Home Assistant glue does the speaking and the recording. Nothing
 here knows about HA, and no wording lives here: keys map to sentences/en.yaml.
@@ -31,6 +34,8 @@ class Stage(StrEnum):
     """Where the dialogue is."""
 
     RATING = "rating"
+    # "Does it feel repaired for you?", to a partner who raised a rupture.
+    REPAIR_SAY = "repair_say"
     APPRECIATION = "appreciation"
     DONE = "done"
 
@@ -59,7 +64,15 @@ class Appreciation:
     text: str
 
 
-type Record = Rating | Appreciation
+@dataclass(frozen=True, slots=True)
+class RepairSay:
+    """Record whether a repair feels like one to the partner who raised the rupture."""
+
+    partner: str
+    repaired: bool
+
+
+type Record = Rating | Appreciation | RepairSay
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +124,10 @@ class CheckIn:
     index: int = 0
     rated: dict[str, int] = field(default_factory=dict)
     appreciations: int = 0
+    # Partners whose say a logged repair waits for, asked after the ratings.
+    awaiting: tuple[str, ...] = ()
+    # The first check-in says what Reconnect keeps, and who can read it.
+    first: bool = False
 
     @property
     def asking(self) -> str:
@@ -123,8 +140,8 @@ class CheckIn:
         return self.stage is Stage.DONE and len(self.rated) == len(self.order)
 
     def start(self) -> Turn:
-        """Greet and ask the first partner."""
-        return Turn(ack=[Say("greet")], ask=[self._ask_rating()])
+        """Greet (the first time, with what is kept) and ask the first partner."""
+        return Turn(ack=[Say("greet_first" if self.first else "greet")], ask=[self._ask_rating()])
 
     def resume(self) -> Turn:
         """Repeat where we are, when someone starts the check-in again."""
@@ -155,10 +172,21 @@ class CheckIn:
             records=[Appreciation(speaker, text)],
         )
 
+    def answer_repaired(self, repaired: bool) -> Turn:
+        """Take the raiser's say: yes closes the rupture, not yet keeps it open."""
+        if self.stage is not Stage.REPAIR_SAY:
+            return Turn(ack=[Say("not_now")], ask=self._current_ask())
+        partner, self.awaiting = self.awaiting[0], self.awaiting[1:]
+        ack = Say("repaired_yes" if repaired else "repaired_not_yet", {"partner": partner})
+        return self._after_ratings(ack, [RepairSay(partner, repaired)])
+
     def skip(self) -> Turn:
         """Skip the current step: a rating is left out, "done" closes the appreciations."""
         if self.stage is Stage.RATING:
             return self._advance(Say("skipped"), [])
+        if self.stage is Stage.REPAIR_SAY:
+            self.awaiting = self.awaiting[1:]
+            return self._after_ratings(Say("skipped"), [])
         self.stage = Stage.DONE
         return Turn(ack=[Say("close")])
 
@@ -172,6 +200,13 @@ class CheckIn:
         self.index += 1
         if self.index < len(self.order):
             return Turn(ack=[ack], ask=[self._ask_rating()], records=records)
+        self.awaiting = tuple(p for p in self.awaiting if p in self.order)
+        return self._after_ratings(ack, records)
+
+    def _after_ratings(self, ack: Say, records: list[Record]) -> Turn:
+        if self.awaiting:
+            self.stage = Stage.REPAIR_SAY
+            return Turn(ack=[ack], ask=[self._ask_repaired()], records=records)
         self.stage = Stage.APPRECIATION
         # The couple talks the question over together: no open microphone.
         return Turn(
@@ -184,7 +219,12 @@ class CheckIn:
     def _ask_rating(self) -> Say:
         return Say("ask_rating" if self.index == 0 else "ask_rating_next", {"partner": self.asking})
 
+    def _ask_repaired(self) -> Say:
+        return Say("ask_repaired", {"partner": self.awaiting[0]})
+
     def _current_ask(self) -> list[Say]:
         if self.stage is Stage.RATING:
             return [self._ask_rating()]
+        if self.stage is Stage.REPAIR_SAY:
+            return [self._ask_repaired()]
         return [Say("question", {"prompt": self.prompt}), Say("ask_appreciation")]

@@ -32,6 +32,7 @@ from .const import (
     CONF_ANNOUNCE,
     CONF_AUTO_RUPTURE,
     CONF_CHECK_IN_TIME,
+    CONF_CONSENT,
     CONF_DELIVERY,
     CONF_KEEP_YEARS,
     CONF_LOW_RATING_RUPTURE,
@@ -76,6 +77,7 @@ THRESHOLD_RANGES: dict[str, tuple[float, float, float]] = {
     "drop": (0.1, 0.9, 0.05),
     "unmet_share": (0.1, 0.9, 0.05),
     "min_baseline_bids": (1, 50, 1),
+    "voice_share": (0.05, 0.5, 0.05),
     "support_days": (1, 60, 1),
     "check_in_gap_days": (1, 30, 1),
 }
@@ -188,17 +190,22 @@ class ReconnectConfigFlow(ConfigFlow, domain=DOMAIN):
     MINOR_VERSION = 1
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the two partners."""
+        """Ask for the two partners, and that both agree to use Reconnect."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            data, errors = _clean(user_input)
+            consent = bool(user_input.get(CONF_CONSENT))
+            data, errors = _clean({k: v for k, v in user_input.items() if k != CONF_CONSENT})
+            if not consent:
+                errors[CONF_CONSENT] = "consent_required"
             if not errors:
                 await self.async_set_unique_id(_unique_id(data))
                 self._abort_if_unique_id_configured()
                 return self.async_create_entry(title=_title(data), data=data)
         return self.async_show_form(
             step_id="user",
-            data_schema=_couple_schema(user_input or {}),
+            data_schema=_couple_schema(user_input or {}).extend(
+                {vol.Required(CONF_CONSENT, default=False): BooleanSelector()}
+            ),
             errors=errors,
         )
 

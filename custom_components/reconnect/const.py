@@ -12,6 +12,8 @@ CONF_PARTNER_A: Final = "partner_a"
 CONF_PARTNER_B: Final = "partner_b"
 CONF_PERSON_A: Final = "partner_a_person"
 CONF_PERSON_B: Final = "partner_b_person"
+# Setup only, never stored: both partners agree to use Reconnect.
+CONF_CONSENT: Final = "consent"
 
 CONF_REPAIR_REMINDER_DAYS: Final = "repair_reminder_days"
 CONF_CHECK_IN_TIME: Final = "check_in_time"

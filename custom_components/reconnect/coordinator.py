@@ -290,36 +290,84 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         self.store.async_delay_save(lambda: encode_journal(self.journal), SAVE_DELAY_SECONDS)
 
     async def async_record(
-        self, log: Callable[..., list[Event]], *, after_reply: bool = False, **fields: Any
+        self,
+        log: Callable[..., list[Event]],
+        *,
+        after_reply: bool = False,
+        author: str | None = None,
+        **fields: Any,
     ) -> list[Event]:
         """Run one journal operation, then save and push the new insights.
 
+        `author`: who logs it ("a", "b", or None when nobody can tell).
         `after_reply`: see async_push (Assist passes it; actions and automations,
         which may read the entities next, do not).
         """
         now = dt_util.utcnow()
         fields.setdefault("at", now)
-        events = log(**fields, now=now)
+        events = log(**fields, author=author, now=now)
         await self._async_changed(events, after_reply)
+        couple = self.couple
         for event in events:
             if activity := LOGGED_ACTIVITY.get(event.kind):
-                partner = self.couple.name(event.partner) if event.partner else None
-                data = {"partner": partner, "automatic": event.auto}
+                data = {
+                    "partner": couple.name_of(event.partner) if event.partner else None,
+                    "automatic": event.auto,
+                    "logged_by": couple.name(event.author) if event.author else None,
+                }
                 if event.response:
                     data["response"] = str(event.response)
                 self.async_fire_activity(activity, data)
         return events
 
-    async def async_undo(self, *, after_reply: bool = False) -> list[Event]:
-        """Remove the newest event (and the rupture it opened by itself)."""
-        removed = self.journal.undo_last()
-        await self._async_changed(removed, after_reply)
+    async def async_undo(self, by: str | None, *, after_reply: bool = False) -> list[Event]:
+        """Take back the entry `by` logged last, within the undo window (journal.undo_last)."""
+        removed = self.journal.undo_last(by, dt_util.utcnow())
+        await self._async_removed(removed, by, after_reply=after_reply)
         return removed
+
+    async def async_remove(self, ident: int, by: str | None) -> list[Event]:
+        """Remove one entry by id (an admin's action); it leaves a trace."""
+        removed = self.journal.remove(ident, by, dt_util.utcnow())
+        await self._async_removed(removed, by, after_reply=False)
+        return removed
+
+    async def _async_removed(
+        self, removed: list[Event], by: str | None, *, after_reply: bool
+    ) -> None:
+        await self._async_changed(removed, after_reply)
+        couple = self.couple
+        for event in removed:
+            self.async_fire_activity(
+                "entry_removed",
+                {
+                    "kind": str(event.kind),
+                    "removed_by": couple.name(by) if by else None,
+                    "logged_by": couple.name(event.author) if event.author else None,
+                },
+            )
+
+    async def async_settle_repair(self, partner: str, *, repaired: bool) -> list[Event]:
+        """Keep the raiser's say on the repairs that waited for it."""
+        settled = self.journal.settle_repair(partner, repaired)
+        if settled:
+            await self._async_changed(settled)
+            self.async_fire_activity(
+                "repair_settled",
+                {"partner": self.couple.name(partner), "repaired": repaired},
+            )
+        return settled
 
     @callback
     def async_use_prompt(self, prompt_id: str, day: date) -> None:
         """Remember that tonight's check-in asked this prompt."""
         self.journal.history.use_prompt(prompt_id, day)
+        self.save_soon()
+
+    @callback
+    def async_tell_intro(self, day: date) -> None:
+        """Remember that the couple heard, at their first check-in, what Reconnect keeps."""
+        self.journal.history.tell_intro(day)
         self.save_soon()
 
     @callback

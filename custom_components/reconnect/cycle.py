@@ -17,6 +17,8 @@ from .journal import PARTNERS, Journal, Response, other
 RECENT_DAYS = 7
 BASELINE_DAYS = 28
 ROLE_DAYS = 30
+# Whose accounts the picture rests on is judged over every day the roles read.
+VOICE_DAYS = RECENT_DAYS + BASELINE_DAYS
 
 
 class CycleState(StrEnum):
@@ -27,9 +29,24 @@ class CycleState(StrEnum):
     PURSUE_WITHDRAW = "pursue_withdraw"
     BURNED_OUT_PURSUER_RISK = "burned_out_pursuer_risk"
     FREEZE_AND_FLEE = "freeze_and_flee"
+    # The pattern would name roles, but the picture rests on one voice (see Voices).
+    ONE_SIDED = "one_sided"
+
+
+class Voices(StrEnum):
+    """Whose accounts the picture of the last weeks rests on."""
+
+    # Each partner logged their share, or nothing was logged about the other.
+    BOTH = "both"
+    # One partner logged nearly all of it: their account of the two of them.
+    ONE_SIDED = "one_sided"
+    # Most was logged where nobody could tell who spoke (a shared speaker).
+    UNRECOGNISED = "unrecognised"
 
 
 RISK_STATES = (CycleState.BURNED_OUT_PURSUER_RISK, CycleState.FREEZE_AND_FLEE)
+# The states that name a pursuer and a withdrawer.
+ROLE_STATES = (CycleState.PURSUE_WITHDRAW, CycleState.BURNED_OUT_PURSUER_RISK)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,6 +65,9 @@ class Thresholds:
     unmet_share: float = 0.50
     # A baseline needs at least this many bids to compare against.
     min_baseline_bids: int = 4
+    # Roles need both voices: each partner logged at least this share of the
+    # bids, ruptures and repairs whose author is known.
+    voice_share: float = 0.25
     # Support is suggested once a risk (or an open rupture) lasts this long.
     support_days: int = 14
     # A reminder is due after this many days without a check-in.
@@ -66,11 +86,12 @@ class PartnerCycle:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cycle:
-    """The assessed cycle, and who pursues (if anyone clearly does)."""
+    """The assessed cycle, and who pursues (if anyone clearly does and both voices tell it)."""
 
     state: CycleState
     pursuer: str | None
     partners: dict[str, PartnerCycle]
+    voices: Voices = Voices.BOTH
 
     @property
     def withdrawer(self) -> str | None:
@@ -108,6 +129,23 @@ def _responsiveness(totals: Counter[tuple[str, str]], partner: str) -> float | N
     )
 
 
+def voices(totals: Counter[tuple[str, str]], t: Thresholds) -> Voices:
+    """Tell whose accounts (bids, ruptures, repairs) the window's picture rests on.
+
+    Unrecognised: more than half were logged by a voice nobody could tell.
+    One-sided: of those whose author is known, one partner logged less than
+    `voice_share`. A pursuer logs more than a withdrawer, so a 60/40 split is
+    still both voices; below a quarter, the picture is one partner's account.
+    """
+    logged = {p: totals["accounts", p] for p in PARTNERS}
+    known = sum(logged.values())
+    if totals["accounts", "-"] > known:
+        return Voices.UNRECOGNISED
+    if known and min(logged.values()) < t.voice_share * known:
+        return Voices.ONE_SIDED
+    return Voices.BOTH
+
+
 def _dropped(recent: int, baseline: int, t: Thresholds) -> bool:
     """Tell whether a bid rate fell by `drop` or more against a usable baseline."""
     if baseline < t.min_baseline_bids:
@@ -131,8 +169,15 @@ def assess(journal: Journal, today: date, t: Thresholds) -> Cycle:
         for p in PARTNERS
     }
 
+    heard = voices(journal.window(today, VOICE_DAYS), t)
+
     def cycle(state: CycleState, who: str | None = pursuer) -> Cycle:
-        return Cycle(state=state, pursuer=who, partners=partners)
+        if heard is not Voices.BOTH:
+            # Roles need both voices: name none, and say the picture is one-sided.
+            if state in ROLE_STATES:
+                state = CycleState.ONE_SIDED
+            who = None
+        return Cycle(state=state, pursuer=who, partners=partners, voices=heard)
 
     dropped = {p: _dropped(recent["bids", p], before["bids", p], t) for p in PARTNERS}
     if all(dropped.values()):

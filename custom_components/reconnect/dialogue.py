@@ -20,10 +20,10 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from . import couples, satellite
-from .checkin import CheckIn, Rating, Say, Stage, Turn, pick_prompt
+from .checkin import CheckIn, Rating, RepairSay, Say, Stage, Turn, pick_prompt
 from .const import LOGGER
 from .coordinator import ReconnectCoordinator
-from .journal import PARTNERS, Session
+from .journal import BOTH, PARTNERS, Event, Session
 from .routing import named_partners
 from .sentences import Language, async_handle_intent, async_register_trigger, partner_alternatives
 
@@ -31,6 +31,7 @@ from .sentences import Language, async_handle_intent, async_register_trigger, pa
 RATING_TIMEOUT = timedelta(minutes=10)
 APPRECIATION_TIMEOUT = timedelta(minutes=30)
 WHO_TIMEOUT = timedelta(minutes=2)
+MARK_TIMEOUT = timedelta(minutes=2)
 NUMBER_ALTERNATIVES = "(" + "|".join([*map(str, range(11)), "zero", "one", "two", "three",
     "four", "five", "six", "seven", "eight", "nine", "ten"]) + ")"  # fmt: skip
 
@@ -39,11 +40,16 @@ type Handler = Callable[[conversation.ConversationInput, Any], Awaitable[str | N
 
 @dataclass(slots=True)
 class Pending:
-    """A question we asked ("who reached out?") and the intent waiting for it."""
+    """A question we asked ("who reached out?") and the intent waiting for it.
+
+    `speaker`: the role asked for was said as "I" or "me", so the answer also
+    says who is speaking (and so who logs it).
+    """
 
     intent_type: str
     slots: dict[str, str]
     role: str
+    speaker: bool = False
 
 
 class Dialogue:
@@ -59,6 +65,8 @@ class Dialogue:
         self.checkin: CheckIn | None = None
         self.started_by: str | None = None
         self.pending: Pending | None = None
+        # A turned-against bid waiting for "should this be marked to repair?".
+        self._marking: Event | None = None
         # The live answer sentences (and what they are), their timeout, and any
         # question waiting for a satellite to be idle.
         self._trigger: tuple[tuple[tuple[str, ...], Handler], CALLBACK_TYPE] | None = None
@@ -105,6 +113,7 @@ class Dialogue:
     @callback
     def _async_timed_out(self, _now: datetime) -> None:
         self.pending = None
+        self._marking = None
         self._async_stop_listening()
         if self.checkin is not None:
             LOGGER.debug("Check-in paused after a quiet spell")
@@ -122,15 +131,20 @@ class Dialogue:
 
     # ----- "who did that?" -----
 
-    async def async_ask_who(self, intent_type: str, slots: dict[str, str], role: str) -> str:
+    async def async_ask_who(
+        self, intent_type: str, slots: dict[str, str], role: str, *, speaker: bool = False
+    ) -> str:
         """Ask who did something and keep the intent waiting for the answer."""
         if self.checkin is not None:
             # A running check-in keeps its answer sentences; ask for names instead.
             return self.lang.say("who_during_check_in")
-        self.pending = Pending(intent_type, slots, role)
+        self.pending = Pending(intent_type, slots, role, speaker)
+        self._marking = None
         couple = self.coordinator.couple
         names = partner_alternatives((*couple.spoken("a"), *couple.spoken("b")))
         sentences = [s.replace("<partner>", names) for s in self.lang.answers["who_answers"]]
+        if role == "initiator":  # a repair may be both partners' ("both of us")
+            sentences += self.lang.answers["both_answers"]
         self._async_listen(sentences, self._async_on_who, WHO_TIMEOUT)
         key = {"bidder": "ask_who_bid", "initiator": "ask_who_repair"}.get(role, "ask_who_rupture")
         return self.lang.say(key, a=couple.name_a, b=couple.name_b)
@@ -143,12 +157,50 @@ class Dialogue:
         if pending is None:  # pragma: no cover - the trigger is removed with the question
             return None
         couple = self.coordinator.couple
+        if result.intent_sentence.text in self.lang.answers["both_answers"]:
+            slots = {**pending.slots, pending.role: BOTH}
+            return await async_handle_intent(self.hass, pending.intent_type, slots, user_input)
         named = [key for _, key in named_partners(user_input.text, [(None, couple)])]
         who = named[0] if named else self._speaker(user_input)
         if who is None:
             return self.lang.say("who_unclear")
         slots = {**pending.slots, pending.role: couple.name(who)}
+        if pending.speaker:  # "I reached out ...": whoever reached out is speaking
+            slots["speaker"] = couple.name(who)
         return await async_handle_intent(self.hass, pending.intent_type, slots, user_input)
+
+    # ----- "do you want to mark this as something to repair?" -----
+
+    async def async_ask_mark(self, said: str, bid: Event) -> str:
+        """After a turned-against bid, ask before opening a rupture about the other partner.
+
+        One partner's account never opens a rupture by itself. Yes opens one,
+        naming the bidder as the one hurt and logged by whoever logged the bid.
+        """
+        if self.checkin is not None:
+            return said
+        self.pending = None
+        self._marking = bid
+        answers = self.lang.answers
+        self._async_listen(
+            answers["yes_answers"] + answers["no_answers"], self._async_on_mark, MARK_TIMEOUT
+        )
+        return f"{said} {self.lang.say('ask_mark_rupture')}"
+
+    async def _async_on_mark(
+        self, user_input: conversation.ConversationInput, result: Any
+    ) -> str | None:
+        bid, self._marking = self._marking, None
+        self._async_stop_listening()
+        if bid is None:  # pragma: no cover - the trigger is removed with the question
+            return None
+        if result.intent_sentence.text in self.lang.answers["no_answers"]:
+            return self.lang.say("mark_declined")
+        coordinator = self.coordinator
+        await coordinator.async_record(
+            coordinator.journal.log_rupture, hurt=bid.partner, author=bid.author
+        )
+        return self.lang.say("rupture_marked")
 
     def _speaker(self, heard: conversation.ConversationInput | intent.Intent) -> str | None:
         device = heard.device_id
@@ -174,8 +226,17 @@ class Dialogue:
             list(self.lang.prompts), self.coordinator.journal.prompts_used, today
         )
         self.coordinator.async_use_prompt(prompt_id, today)
+        journal = self.coordinator.journal
+        first = journal.history.intro_told is None
+        if first:
+            self.coordinator.async_tell_intro(today)
+        awaiting = {e.awaits for e in journal.awaiting_say()}
         self.checkin = CheckIn(
-            prompt=self.lang.prompts[prompt_id], started_at=dt_util.utcnow(), order=order
+            prompt=self.lang.prompts[prompt_id],
+            started_at=dt_util.utcnow(),
+            order=order,
+            awaiting=tuple(p for p in order if p in awaiting),
+            first=first,
         )
         self.started_by = self._speaker(via) if via is not None else None
         return self.checkin
@@ -199,16 +260,23 @@ class Dialogue:
         """Keep what a turn recorded: each answer is saved the moment it is given."""
         coordinator = self.coordinator
         for record in turn.records:
-            if isinstance(record, Rating):
+            if isinstance(record, RepairSay):
+                await coordinator.async_settle_repair(record.partner, repaired=record.repaired)
+            elif isinstance(record, Rating):
+                # The check-in asked this partner by name: the rating is their own.
                 await coordinator.async_record(
                     coordinator.journal.log_check_in,
+                    author=record.partner,
                     partner=record.partner,
                     rating=record.rating,
                     auto_rupture=coordinator.rupture_on_low_rating,
                 )
             else:
                 await coordinator.async_record(
-                    coordinator.journal.log_appreciation, partner=record.partner, text=record.text
+                    coordinator.journal.log_appreciation,
+                    author=record.partner,
+                    partner=record.partner,
+                    text=record.text,
                 )
 
     async def _async_turn(self, checkin: CheckIn, turn: Turn, via: intent.Intent | None) -> str:
@@ -237,6 +305,9 @@ class Dialogue:
                 s.replace("<number>", NUMBER_ALTERNATIVES) for s in answers["rating_answers"]
             ]
             timeout = RATING_TIMEOUT
+        elif checkin.stage is Stage.REPAIR_SAY:
+            sentences = answers["repaired_answers"] + answers["not_yet_answers"]
+            timeout = RATING_TIMEOUT
         else:
             sentences = list(answers["appreciation_answers"])
             timeout = APPRECIATION_TIMEOUT
@@ -253,6 +324,9 @@ class Dialogue:
             intent_type = "ReconnectCheckInStop"
         elif template in answers["skip_answers"]:
             intent_type = "ReconnectCheckInSkip"
+        elif template in answers["repaired_answers"] + answers["not_yet_answers"]:
+            intent_type = "ReconnectCheckInAnswer"
+            slots["repaired"] = "yes" if template in answers["repaired_answers"] else "not_yet"
         elif "appreciation" in result.entities:
             intent_type = "ReconnectCheckInAnswer"
             slots["appreciation"] = str(result.entities["appreciation"].value)

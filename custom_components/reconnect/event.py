@@ -19,6 +19,8 @@ EVENT_TYPES = [
     "bid_logged",
     "rupture_logged",
     "repair_logged",
+    "repair_settled",
+    "entry_removed",
     "reminder_sent",
     "cycle_changed",
 ]
@@ -41,7 +43,19 @@ class ReconnectActivity(ReconnectEntity, EventEntity):
     """Fires when something is logged, a check-in starts or ends, or a reminder goes out."""
 
     # Who did what, moment by moment, is personal: automations see it, history does not.
-    _unrecorded_attributes = frozenset({"partner", "started_by", "response", "reason", "cycle"})
+    _unrecorded_attributes = frozenset(
+        {
+            "partner",
+            "started_by",
+            "response",
+            "reason",
+            "cycle",
+            "logged_by",
+            "removed_by",
+            "kind",
+            "repaired",
+        }
+    )
 
     def __init__(
         self, coordinator: ReconnectCoordinator, description: EventEntityDescription

@@ -14,6 +14,8 @@ from operator import attrgetter
 from typing import NoReturn, overload
 
 PARTNERS = ("a", "b")
+# A repair the two partners led together ("both of us"): an initiator, never an author.
+BOTH = "both"
 
 
 class EventKind(StrEnum):
@@ -42,9 +44,21 @@ def other(partner: str) -> str:
     return "b" if partner == "a" else "a"
 
 
+def involved(partner: str | None) -> tuple[str, ...]:
+    """Return the partners an event's `partner` stands for (both, for a shared repair)."""
+    if partner == BOTH:
+        return PARTNERS
+    return (partner,) if partner in PARTNERS else ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
-    """One logged moment. `partner` is who checked in, bid, raised or repaired."""
+    """One logged moment.
+
+    `partner` is who checked in, who bid, who led a repair (or BOTH), or, for a
+    rupture, who is hurt (never who started it). `author` is who logged it:
+    "a", "b", or None when nobody could tell (a shared speaker, an automation).
+    """
 
     id: int
     kind: EventKind
@@ -55,10 +69,32 @@ class Event:
     text: str | None = None
     # Opened by a rule (a turned-against bid, a low rating), not by a person.
     auto: bool = False
+    author: str | None = None
+    # A repair logged while a rupture another partner raised was open waits for
+    # that partner's say (`awaits`) before it closes anything; `held_open`: they
+    # said it does not feel repaired yet.
+    awaits: str | None = None
+    held_open: bool = False
+
+    @property
+    def closes(self) -> bool:
+        """Tell whether this repair closes the open ruptures."""
+        return self.awaits is None and not self.held_open
 
     def sort_key(self) -> tuple[datetime, int]:
         """Order events by time, then by logging order."""
         return (self.at, self.id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Removal:
+    """The trace an undone or removed entry leaves: what, when, by whom; never its text."""
+
+    kind: EventKind
+    at: datetime  # when the removed entry happened
+    removed_at: datetime
+    removed_by: str | None  # "a", "b", or None (unknown, an automation, an admin)
+    author: str | None  # who had logged it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,21 +209,6 @@ class EventRows(Sequence[Event]):
                 return index
         return None
 
-    def newest(self, below: int) -> int:
-        """Return the position of the highest id (ids count up, all under `below`).
-
-        Searching from the end, it usually stops at once: the last logged entry
-        is the last one in time unless it was backdated.
-        """
-        best, best_id = 0, -1
-        for index in range(len(self._items) - 1, -1, -1):
-            ident = self.id_at(index)
-            if ident > best_id:
-                best, best_id = index, ident
-                if ident == below - 1:
-                    break
-        return best
-
     def index_of_id(self, ident: int) -> int | None:
         """Find an event by id, searching from the newest."""
         for index in range(len(self._items) - 1, -1, -1):
@@ -204,15 +225,9 @@ class EventRows(Sequence[Event]):
             return None
         return self.last_of(kind, before=bisect_right(self, at, key=attrgetter("at")))
 
-    def pop_newest(self, below: int) -> list[Event]:
-        """Remove the newest logged event, and the event that opened it if it was automatic.
-
-        An automatic rupture is logged right after the event that opened it.
-        """
-        removed = [self.pop(self.newest(below))]
-        if removed[0].auto and (opener := self.index_of_id(removed[0].id - 1)) is not None:
-            removed.append(self.pop(opener))
-        return removed
+    def replace(self, index: int, event: Event) -> None:
+        """Put an event in place of the one at a position (same id and time)."""
+        self._items[index] = event
 
     def stored(self) -> Iterator[Event | str]:
         """Yield each event, or its row if it was never read (for saving)."""

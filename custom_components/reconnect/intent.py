@@ -17,14 +17,17 @@ from . import couples, satellite_checkin
 from .checkin import CheckIn, Say
 from .const import DOMAIN
 from .coordinator import ReconnectData
-from .journal import PARTNERS, EventKind, JournalError, Response, other
-from .reaction import Starters, hurt_subject
+from .cycle import CycleState, Voices
+from .journal import BOTH, PARTNERS, EventKind, JournalError, Response, other
+from .reaction import SUBJECTS_OTHER, hurt_subject
 from .routing import SPEAKER_WORDS
 from .schema import vol
 from .sentences import Language
 
 DATA_LANGUAGE: HassKey[Language] = HassKey(f"{DOMAIN}_language")
 COUPLE_SLOT: dict[vol.Marker, Any] = {vol.Optional("couple"): cv.string}
+# Who is speaking, when Reconnect asked ("Who reached out?" after "I reached out ...").
+SPEAKER_SLOT: dict[vol.Marker, Any] = {vol.Optional("speaker"): cv.string}
 # "Maya raised something": a bid whose response was not said (see LogBid).
 RAISED = "raised"
 # A bid told as a story ("I asked Maya ... and she ..."): the response is read
@@ -33,6 +36,7 @@ TOLD = "told"
 # Built once: HA reads a handler's slot schema on every call.
 BID_SLOTS: dict[vol.Marker, Any] = {
     **COUPLE_SLOT,
+    **SPEAKER_SLOT,
     vol.Optional("bidder"): cv.string,
     vol.Optional("responder"): cv.string,
     vol.Required("response"): vol.In([str(r) for r in Response]),
@@ -49,6 +53,8 @@ class ReconnectIntentHandler(intent.IntentHandler):
     """Find the couple and the speaker, run, and speak the result."""
 
     name_slots: tuple[str, ...] = ()
+    # It logs entries: the response says who logs them (for LLM agents and automations).
+    logs = False
 
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
@@ -81,6 +87,10 @@ class ReconnectIntentHandler(intent.IntentHandler):
             template = lang.responses.get(f"error_{err.key}", lang.responses["error"])
             speech = template.format(a=names.name_a, b=names.name_b)
         response.async_set_speech(speech)
+        if self.logs:
+            author = self.speaker(couple, intent_obj)
+            name = couple.coordinator.couple.name(author) if author else None
+            response.async_set_speech_slots({"logged_by": name})
         return response
 
     def partner(self, couple: ReconnectData, value: Any, intent_obj: intent.Intent) -> str | None:
@@ -92,14 +102,27 @@ class ReconnectIntentHandler(intent.IntentHandler):
         return couple.coordinator.couple.resolve(str(value))
 
     def speaker(self, couple: ReconnectData, intent_obj: intent.Intent) -> str | None:
-        """Tell which partner is speaking, if anyone can."""
-        return couples.speaker(
+        """Tell which partner is speaking: their own satellite or login, else as they said."""
+        known = couples.speaker(
             intent_obj.hass,
             couple.coordinator,
             intent_obj.context,
             intent_obj.device_id,
             intent_obj.satellite_id,
         )
+        said = intent_obj.slots.get("speaker", {}).get("value")
+        if known is None and said:
+            try:
+                return couple.coordinator.couple.resolve(str(said))
+            except JournalError:
+                return None
+        return known
+
+    async def ask_who(self, couple: ReconnectData, role: str, said: Any, **slots: str) -> str:
+        """Ask who had `role` and wait; after "I" or "me", the answer names the speaker."""
+        slots["couple"] = couple.coordinator.config_entry.entry_id
+        said_me = str(said or "").strip().casefold() in SPEAKER_WORDS
+        return await couple.dialogue.async_ask_who(self.intent_type, slots, role, speaker=said_me)
 
     async def run(
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
@@ -137,16 +160,18 @@ class CheckInAnswer(ReconnectIntentHandler):
     intent_type = "ReconnectCheckInAnswer"
     description = (
         "Answers the running Reconnect check-in: give `rating` (1-5, how connected the partner "
-        "who was asked felt today) while ratings are asked, or `appreciation` (what the speaker "
-        "appreciated) afterwards."
+        "who was asked felt today) while ratings are asked, `repaired` ('yes' or 'not_yet') "
+        "when a partner is asked whether a repair feels like one to them, or `appreciation` "
+        "(what the speaker appreciated) afterwards."
     )
 
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
-        """Take a rating or an appreciation."""
+        """Take a rating, a say on a repair, or an appreciation."""
         return {
             **COUPLE_SLOT,
             vol.Optional("rating"): vol.Any(vol.Coerce(int), cv.string),
+            vol.Optional("repaired"): vol.In(["yes", "not_yet"]),
             vol.Optional("appreciation"): cv.string,
         }
 
@@ -154,7 +179,12 @@ class CheckInAnswer(ReconnectIntentHandler):
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Pass the answer to the dialogue."""
-        if "appreciation" in values:
+        if "repaired" in values:
+            repaired = values["repaired"] == "yes"
+
+            def step(checkin: CheckIn) -> Any:
+                return checkin.answer_repaired(repaired)
+        elif "appreciation" in values:
             speaker = self.speaker(couple, intent_obj)
             text = str(values["appreciation"])
 
@@ -200,6 +230,8 @@ class CheckInStop(ReconnectIntentHandler):
 
 class LogBid(ReconnectIntentHandler):
     """Log a bid for connection."""
+
+    logs = True
 
     intent_type = "ReconnectLogBid"
     description = (
@@ -287,62 +319,68 @@ class LogBid(ReconnectIntentHandler):
             # "Alex turned away": the bid was the other partner's.
             bidder = other(responder)
         if bidder is None:
-            slots = {"response": values["response"], "couple": coordinator.config_entry.entry_id}
-            return await couple.dialogue.async_ask_who(self.intent_type, slots, "bidder")
+            return await self.ask_who(
+                couple, "bidder", values.get("bidder"), response=values["response"]
+            )
+        # One partner's account never opens a rupture about the other: a
+        # turned-against bid said aloud asks first (actions keep the option).
         events = await coordinator.async_record(
             coordinator.journal.log_bid,
             after_reply=True,
+            author=self.speaker(couple, intent_obj),
             bidder=bidder,
             response=values["response"],
-            auto_rupture=coordinator.auto_rupture,
         )
         bid = events[0]
-        says = [
-            couple.dialogue.render(
-                [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})]
-            )
-        ]
-        if len(events) > 1:
-            says.append(couple.dialogue.lang.say("rupture_opened"))
-        return " ".join(s.strip() for s in says)
+        says = couple.dialogue.render(
+            [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})]
+        )
+        if bid.response is Response.AGAINST and not coordinator.journal.trackers.open_ruptures:
+            return await couple.dialogue.async_ask_mark(says, bid)
+        return says
 
 
 class LogRupture(ReconnectIntentHandler):
     """Log a rupture."""
 
+    logs = True
+
     intent_type = "ReconnectLogRupture"
     description = (
-        "Logs a rupture in Reconnect: a fight, a hurt or a disconnect. `partner` (optional) is "
-        "who raised it, a name or 'me'."
+        "Logs a rupture in Reconnect: a fight, a hurt or a disconnect. `hurt` (optional) is "
+        "who is hurt, a name or 'me', so Reconnect can acknowledge them. Who started it is "
+        "never recorded."
     )
-    name_slots = ("partner",)
+    name_slots = ("hurt", "named")
 
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
-        """Take who raised it, if known."""
-        return {**COUPLE_SLOT, vol.Optional("partner"): cv.string}
+        """Take who is hurt, if said."""
+        return {**COUPLE_SLOT, vol.Optional("hurt"): cv.string}
 
     async def run(
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
-        """Log it; who raised it is optional, so an unknown speaker is fine."""
+        """Log it with who is hurt, if said; who started it is dropped."""
         coordinator = couple.coordinator
-        partner = self.partner(couple, values.get("partner"), intent_obj)
-        if partner is None and "partner" not in values and intent_obj.text_input:
-            partner = self._starter(couple, intent_obj)
+        hurt = self.partner(couple, values.get("hurt"), intent_obj)
+        if hurt is None and "hurt" not in values and intent_obj.text_input:
+            hurt = self._hurt(couple, intent_obj)
         await coordinator.async_record(
-            coordinator.journal.log_rupture, partner=partner, after_reply=True
+            coordinator.journal.log_rupture,
+            hurt=hurt,
+            author=self.speaker(couple, intent_obj),
+            after_reply=True,
         )
         return couple.dialogue.lang.say("rupture_logged")
 
-    def _starter(self, couple: ReconnectData, intent_obj: intent.Intent) -> str | None:
-        """Who the words say started it ("we had a row, I started it"), if anyone."""
+    def _hurt(self, couple: ReconnectData, intent_obj: intent.Intent) -> str | None:
+        """Who the words say is hurt ("we had a row and Jordan is hurt"), if anyone."""
         lang = couple.dialogue.lang
-        text = str(intent_obj.text_input)
-        said = lang.starters.subject(text) or hurt_subject(text, lang.hurt_words)
+        said = hurt_subject(str(intent_obj.text_input), lang.hurt_words)
         if said is None:
             return None
-        if said in SPEAKER_WORDS or said in Starters.SUBJECTS_OTHER:
+        if said in SPEAKER_WORDS or said in SUBJECTS_OTHER:
             speaker = self.speaker(couple, intent_obj)
             if speaker is None or said in SPEAKER_WORDS:
                 return speaker
@@ -353,37 +391,50 @@ class LogRupture(ReconnectIntentHandler):
                     return couple.coordinator.couple.resolve(name)
                 except JournalError:
                     pass
-        return None  # "the dog started it"
+        return None  # "the dog is upset"
 
 
 class LogRepair(ReconnectIntentHandler):
     """Log a repair."""
 
+    logs = True
+
     intent_type = "ReconnectLogRepair"
     description = (
         "Logs a repair in Reconnect: an attempt to reconnect after a rupture. `initiator` is the "
-        "partner who reached out first, a name or 'me'. Without it, Reconnect asks."
+        "partner who reached out first, a name, 'me', or 'both' when they did it together. "
+        "Without it, Reconnect asks."
     )
     name_slots = ("initiator",)
 
     @property
     def slot_schema(self) -> dict[vol.Marker, Any] | None:
         """Take who led the repair."""
-        return {**COUPLE_SLOT, vol.Optional("initiator"): cv.string}
+        return {**COUPLE_SLOT, **SPEAKER_SLOT, vol.Optional("initiator"): cv.string}
 
     async def run(
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Log it, or ask who reached out first."""
         coordinator = couple.coordinator
-        initiator = self.partner(couple, values.get("initiator"), intent_obj)
+        said = values.get("initiator")
+        if said is not None and str(said).strip().casefold() == BOTH:
+            initiator: str | None = BOTH
+        else:
+            initiator = self.partner(couple, said, intent_obj)
         if initiator is None:
-            slots = {"couple": coordinator.config_entry.entry_id}
-            return await couple.dialogue.async_ask_who(self.intent_type, slots, "initiator")
-        await coordinator.async_record(
-            coordinator.journal.log_repair, initiator=initiator, after_reply=True
+            return await self.ask_who(couple, "initiator", said)
+        events = await coordinator.async_record(
+            coordinator.journal.log_repair,
+            initiator=initiator,
+            author=self.speaker(couple, intent_obj),
+            after_reply=True,
         )
-        return couple.dialogue.render([Say("repair_logged", {"initiator": initiator})])
+        key = "repair_logged_both" if initiator == BOTH else "repair_logged"
+        says = [Say(key, {"initiator": initiator})]
+        if events[0].awaits is not None:
+            says.append(Say("repair_awaits", {"partner": events[0].awaits}))
+        return couple.dialogue.render(says)
 
 
 class Status(ReconnectIntentHandler):
@@ -415,6 +466,10 @@ class Status(ReconnectIntentHandler):
             parts.append(say("status_repair", days=insights.days_since_repair))
         if insights.open_ruptures:
             parts.append(say("status_open", count=insights.open_ruptures))
+        if insights.cycle.state is not CycleState.INSUFFICIENT_DATA and (
+            insights.cycle.voices is not Voices.BOTH
+        ):
+            parts.append(say(f"status_{insights.cycle.voices}"))
         if insights.support_suggested:
             parts.append(say("status_support"))
         return " ".join(parts)
@@ -424,19 +479,22 @@ class Undo(ReconnectIntentHandler):
     """Undo the last entry."""
 
     intent_type = "ReconnectUndo"
-    description = "Removes the most recently logged Reconnect entry and says which one."
+    description = (
+        "Takes back the Reconnect entry the speaker logged last, within ten minutes of logging "
+        "it, and says which one. It never removes another partner's entry, nor anything older."
+    )
 
     async def run(
         self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
     ) -> str:
         """Remove it and say what it was."""
         coordinator = couple.coordinator
-        removed = await coordinator.async_undo(after_reply=True)
-        first = removed[-1]  # the entry the person logged (an automatic rupture comes after it)
+        removed = await coordinator.async_undo(self.speaker(couple, intent_obj), after_reply=True)
+        first = removed[0]  # the entry the person logged (an automatic rupture comes after it)
         key = f"undone_{first.kind}"
         if first.kind is EventKind.APPRECIATION and not first.partner:
             key += "_anyone"
-        partner = coordinator.couple.name(first.partner) if first.partner else ""
+        partner = coordinator.couple.name_of(first.partner) if first.partner else ""
         return couple.dialogue.lang.say(key, partner=partner)
 
 

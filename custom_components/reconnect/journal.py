@@ -22,15 +22,28 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from .aggregates import STREAK_MAX_GAP_DAYS, DayTotals, Snapshot, Totals, Trackers
-from .events import PARTNERS, Event, EventKind, EventRows, Response, Session, not_stored, other
+from .events import (
+    BOTH,
+    PARTNERS,
+    RUPTURE_OR_REPAIR,
+    Event,
+    EventKind,
+    EventRows,
+    Removal,
+    Response,
+    Session,
+    not_stored,
+    other,
+)
 from .rollup import Rezone, RollUp
 from .state import CheckInHistory, ReminderState
 
 __all__ = [
+    "BOTH",
     "MAX_RATING",
     "MAX_TEXT_LENGTH",
     "MIN_RATING",
@@ -41,6 +54,7 @@ __all__ = [
     "EventKind",
     "Journal",
     "JournalError",
+    "Removal",
     "Response",
     "Session",
     "other",
@@ -51,6 +65,9 @@ MIN_RATING = 1
 MAX_RATING = 5
 # A check-in rating at or below this opens a rupture when auto-rupture is on.
 LOW_RATING = 2
+# Undo takes back only the entry logged last, and only this soon after: it is
+# for a slip of the tongue, never a way back through the history.
+UNDO_WINDOW = timedelta(minutes=10)
 
 
 class JournalError(ValueError):
@@ -89,6 +106,12 @@ class Couple:
         """Return every way a partner may be called: the name first, then the aliases."""
         return (self.name(partner), *self.aliases(partner))
 
+    def name_of(self, partner: str) -> str:
+        """Return a partner's display name, or both names for a repair led together."""
+        if partner == BOTH:
+            return f"{self.name_a} & {self.name_b}"
+        return self.name(partner)
+
     def resolve(self, name: str) -> str:
         """Return the key of the partner called `name` (by name, else by alias)."""
         wanted = name.strip().casefold()
@@ -112,10 +135,12 @@ def _check_text(text: str | None) -> str | None:
     return text or None
 
 
-def _check_partner(partner: str | None, *, optional: bool = False) -> str | None:
+def _check_partner(
+    partner: str | None, *, optional: bool = False, both: bool = False
+) -> str | None:
     if partner is None and optional:
         return None
-    if partner not in PARTNERS:
+    if partner not in PARTNERS and not (both and partner == BOTH):
         raise JournalError("unknown_partner", name=str(partner))
     return partner
 
@@ -161,6 +186,8 @@ class Journal:
         snapshot: Snapshot | None = None,
         decode_totals: Callable[[str], Totals] = not_stored,
         reminders: ReminderState | None = None,
+        removals: Iterable[Removal] = (),
+        intro_told: date | None = None,
     ) -> None:
         """Load events and build the aggregates once, or take them from a snapshot.
 
@@ -169,23 +196,25 @@ class Journal:
         self._tz = tz
         self.totals: Final = DayTotals(self.local_date, decode_totals)
         self.trackers = Trackers()
-        self.history: Final = CheckInHistory(sessions, prompts_used)
+        self.history: Final = CheckInHistory(sessions, prompts_used, intro_told)
         self.reminders: Final = reminders or ReminderState()
+        # The trace of every entry undone or removed (never its text).
+        self.removals: list[Removal] = list(removals)
+        # The ids logged last, and when: what undo may take back (not kept on disk).
+        self._last_logged: tuple[tuple[int, ...], datetime] | None = None
         # Day totals of events rolled up out of the raw journal (see roll_up).
         self.rolled: dict[date, Totals] = {d: Counter(t) for d, t in (rolled or {}).items()}
         # Counts changes, so work done on a copy (rollup.py) knows if it still fits.
         self._revision = 0
         self._events = events if isinstance(events, EventRows) else EventRows(_in_order(events))
         if snapshot is not None and snapshot.fits(len(self._events), next_id, self.time_zone_name):
-            self.next_id = self._ids_below = next_id
+            self.next_id = next_id
             self.totals.reset(snapshot.days)
             self.trackers = replace(snapshot.trackers)
             return
         # Without usable aggregates every event is read: check the order too.
         self._events = EventRows(_in_order(self._events))
         self.next_id = max([next_id, *(e.id + 1 for e in self._events)])
-        # Every id is below this; undo searches for the highest from here.
-        self._ids_below = self.next_id
         self._rebuild()
 
     @property
@@ -236,16 +265,20 @@ class Journal:
         at: datetime,
         now: datetime,
         auto_rupture: bool = False,
+        author: str | None = None,
     ) -> list[Event]:
         """Record a partner's nightly rating; a low one may open a rupture."""
         _check_partner(partner)
         _check_rating(rating)
         text = _check_text(appreciation)
+        _check_partner(author, optional=True)
         _check_time(at, now)
-        events = [self._new(EventKind.CHECK_IN, at, partner, rating=rating, text=text)]
+        events = [
+            self._new(EventKind.CHECK_IN, at, partner, rating=rating, text=text, author=author)
+        ]
         if auto_rupture and rating <= LOW_RATING and not self.trackers.open_ruptures:
-            events.append(self._new(EventKind.RUPTURE, at, partner, auto=True))
-        return self._add_all(events)
+            events.append(self._new(EventKind.RUPTURE, at, partner, auto=True, author=author))
+        return self._add_all(events, now)
 
     def log_bid(
         self,
@@ -256,45 +289,135 @@ class Journal:
         at: datetime,
         now: datetime,
         auto_rupture: bool = False,
+        author: str | None = None,
     ) -> list[Event]:
-        """Record a bid and how the other partner turned; against may open a rupture."""
+        """Record a bid and how the other partner turned; against may open a rupture.
+
+        The rupture opened by a turned-against bid names the bidder as the one hurt.
+        """
         _check_partner(bidder)
         answer = _check_response(response)
         text = _check_text(note)
+        _check_partner(author, optional=True)
         _check_time(at, now)
-        events = [self._new(EventKind.BID, at, bidder, response=answer, text=text)]
+        events = [self._new(EventKind.BID, at, bidder, response=answer, text=text, author=author)]
         if auto_rupture and answer is Response.AGAINST and not self.trackers.open_ruptures:
-            events.append(self._new(EventKind.RUPTURE, at, bidder, auto=True))
-        return self._add_all(events)
+            events.append(self._new(EventKind.RUPTURE, at, bidder, auto=True, author=author))
+        return self._add_all(events, now)
 
     def log_rupture(
-        self, partner: str | None = None, note: str | None = None, *, at: datetime, now: datetime
+        self,
+        hurt: str | None = None,
+        note: str | None = None,
+        *,
+        at: datetime,
+        now: datetime,
+        author: str | None = None,
     ) -> list[Event]:
-        """Record a fight, a hurt or a disconnect, optionally with who raised it."""
-        _check_partner(partner, optional=True)
+        """Record a fight, a hurt or a disconnect, optionally with who is hurt.
+
+        Who started it is never recorded: that ledger is what a couple works to
+        put down. Who raised it is whoever logged it (`author`).
+        """
+        _check_partner(hurt, optional=True)
         text = _check_text(note)
+        _check_partner(author, optional=True)
         _check_time(at, now)
-        return self._add_all([self._new(EventKind.RUPTURE, at, partner, text=text)])
+        return self._add_all(
+            [self._new(EventKind.RUPTURE, at, hurt, text=text, author=author)], now
+        )
 
     def log_repair(
-        self, initiator: str, note: str | None = None, *, at: datetime, now: datetime
+        self,
+        initiator: str,
+        note: str | None = None,
+        *,
+        at: datetime,
+        now: datetime,
+        author: str | None = None,
     ) -> list[Event]:
-        """Record an attempt to reconnect and who led it."""
-        _check_partner(initiator)
+        """Record an attempt to reconnect and who led it (a partner, or BOTH).
+
+        A repair belongs to both: when an open rupture was raised by the other
+        partner (or it is unknown who logs the repair), it waits for the
+        raiser's say, asked at the next check-in, before it closes anything.
+        """
+        _check_partner(initiator, both=True)
         text = _check_text(note)
+        _check_partner(author, optional=True)
         _check_time(at, now)
-        return self._add_all([self._new(EventKind.REPAIR, at, initiator, text=text)])
+        raisers = self.raisers()
+        awaits = next((p for p in PARTNERS if p in raisers and p != author), None)
+        return self._add_all(
+            [self._new(EventKind.REPAIR, at, initiator, text=text, author=author, awaits=awaits)],
+            now,
+        )
 
     def log_appreciation(
-        self, partner: str | None, text: str, *, at: datetime, now: datetime
+        self,
+        partner: str | None,
+        text: str,
+        *,
+        at: datetime,
+        now: datetime,
+        author: str | None = None,
     ) -> list[Event]:
         """Record something one partner appreciated (who, if known)."""
         _check_partner(partner, optional=True)
         clean = _check_text(text)
         if clean is None:
             raise JournalError("text_empty")
+        _check_partner(author, optional=True)
         _check_time(at, now)
-        return self._add_all([self._new(EventKind.APPRECIATION, at, partner, text=clean)])
+        return self._add_all(
+            [self._new(EventKind.APPRECIATION, at, partner, text=clean, author=author)], now
+        )
+
+    def raisers(self) -> set[str]:
+        """Return who raised the ruptures still open (those who logged them, when known)."""
+        found: set[str] = set()
+        index = None
+        while (index := self._events.last_of(*RUPTURE_OR_REPAIR, before=index)) is not None:
+            event = self._events[index]
+            if event.kind is EventKind.REPAIR:
+                if event.closes:
+                    break
+                continue
+            if event.author is not None:
+                found.add(event.author)
+        return found
+
+    def awaiting_say(self) -> list[Event]:
+        """Return the repairs that wait for a partner's say, oldest first."""
+        waiting: list[Event] = []
+        index = None
+        while (index := self._events.last_of(EventKind.REPAIR, before=index)) is not None:
+            event = self._events[index]
+            if event.closes:
+                break
+            if event.awaits is not None:
+                waiting.append(event)
+        return waiting[::-1]
+
+    def settle_repair(self, partner: str, repaired: bool) -> list[Event]:
+        """Take the raiser's say on the repairs that wait for it.
+
+        Yes: they close the open ruptures. Not yet: they stay attempts, and the
+        ruptures stay open until a later repair.
+        """
+        changed: list[Event] = []
+        for event in self.awaiting_say():
+            if event.awaits != partner:
+                continue
+            index = self._events.index_of_id(event.id)
+            if index is None:  # pragma: no cover - found a moment ago
+                continue
+            settled = replace(event, awaits=None, held_open=not repaired)
+            self._events.replace(index, settled)
+            changed.append(settled)
+        if changed:
+            self._follow(changed, appended=False)
+        return changed
 
     def record_session(self, session: Session) -> None:
         """Keep a finished or partial check-in (starting one counts as reaching)."""
@@ -302,15 +425,55 @@ class Journal:
         self.totals.count_session(session)
         self._revision += 1
 
-    def undo_last(self) -> list[Event]:
-        """Remove the newest logged event and the rupture it opened automatically."""
-        if not self._events:
+    def undo_last(self, by: str | None, now: datetime) -> list[Event]:
+        """Take back the entry logged last (and the rupture it opened by itself).
+
+        Only within UNDO_WINDOW of logging it, only by the voice that logged it
+        (a partner, or an unknown voice for an entry nobody could attribute),
+        and never further back: once taken back, there is nothing more to undo.
+        """
+        last = self._last_logged
+        if last is None or now - last[1] > UNDO_WINDOW:
             raise JournalError("nothing_to_undo")
-        removed = self._events.pop_newest(below=self._ids_below)
+        ids, _ = last
+        index = self._events.index_of_id(ids[0])
+        if index is None:
+            raise JournalError("nothing_to_undo")
+        if self._events[index].author != by:
+            raise JournalError("undo_not_yours")
+        self._last_logged = None
+        return self._remove(ids, by, now)
+
+    def remove(self, ident: int, by: str | None, now: datetime) -> list[Event]:
+        """Remove one entry by id, and the rupture it opened by itself (an admin's action)."""
+        index = self._events.index_of_id(ident)
+        if index is None:
+            raise JournalError("event_not_found", id=str(ident))
+        opened = self._events.index_of_id(ident + 1)
+        ids = [ident]
+        if opened is not None and self._events[opened].auto:
+            ids.append(ident + 1)
+        if self._last_logged is not None and ident in self._last_logged[0]:
+            self._last_logged = None
+        return self._remove(ids, by, now)
+
+    def _remove(self, ids: Sequence[int], by: str | None, now: datetime) -> list[Event]:
+        removed = []
+        for ident in ids:
+            index = self._events.index_of_id(ident)
+            if index is not None:
+                removed.append(self._events.pop(index))
         for event in removed:
             self.totals.count(event, -1)
-        # Every id left is lower, so the next undo stops at once if ids run on.
-        self._ids_below = min(e.id for e in removed)
+            self.removals.append(
+                Removal(
+                    kind=event.kind,
+                    at=event.at,
+                    removed_at=now.replace(microsecond=0),
+                    removed_by=by,
+                    author=event.author,
+                )
+            )
         self._follow(removed, appended=False)
         return removed
 
@@ -339,6 +502,8 @@ class Journal:
         """Wipe everything the couple logged (ids keep counting, so none is reused)."""
         self.rolled.clear()
         self._events.clear()
+        self.removals.clear()
+        self._last_logged = None
         self.history.clear()
         self.reminders.clear()
         self._rebuild()
@@ -371,10 +536,9 @@ class Journal:
         at = at.replace(microsecond=0)
         event = Event(id=self.next_id, kind=kind, at=at, partner=partner, **fields)  # type: ignore[arg-type]
         self.next_id += 1
-        self._ids_below = self.next_id
         return event
 
-    def _add_all(self, events: list[Event]) -> list[Event]:
+    def _add_all(self, events: list[Event], now: datetime) -> list[Event]:
         newest = self._events[-1].sort_key() if self._events else None
         appended = newest is None or events[0].sort_key() > newest
         for event in events:
@@ -384,6 +548,7 @@ class Journal:
                 at = bisect_right(self._events, event.sort_key(), key=Event.sort_key)
                 self._events.insert(at, event)
             self.totals.count(event)
+        self._last_logged = (tuple(e.id for e in events), now)
         self._follow(events, appended=appended)
         return events
 

@@ -134,43 +134,14 @@ class Reactions:
         return next(iter(named)) if len(named) == 1 else None
 
 
-class Starters:
-    """Who the words say started a fight: "..., I started it", "she brought it up".
-
-    Read only when no sentence named who raised it. Gives the word before the
-    phrase: "i" (the speaker), "he"/"she"/"they" (the other partner), or a word
-    that may be a name; the caller decides what it means.
-    """
-
-    SUBJECTS_OTHER = frozenset({"he", "she", "they"})
-
-    def __init__(self, phrases: frozenset[tuple[str, ...]]) -> None:
-        """Take the phrases (as words) that say someone started it."""
-        self._phrases = phrases
-        self._longest = max((len(p) for p in phrases), default=0)
-
-    @classmethod
-    def from_rule(cls, rule: str) -> Starters:
-        """Build from a rule text ("(started it|brought it up)")."""
-        return cls(phrases(rule))
-
-    # Words between who and how they feel: "Maya is really let down".
-    BETWEEN = frozenset(
-        {"is", "was", "am", "are", "feels", "felt", "feel", "got", "gets", "seems", "has",
-         "been", "really", "so", "very", "pretty", "a", "bit", "still", "quite", "properly",
-         "well", "feeling", "the", "one", "who", "whos", "that", "thats", "kind", "of"}
-    )  # fmt: skip
-
-    def subject(self, text: str) -> str | None:
-        """Return the word before the last started-it phrase, if any."""
-        said = words(text)
-        found = None
-        for i in range(1, len(said)):
-            for size in range(min(self._longest, len(said) - i), 0, -1):
-                if said[i : i + size] in self._phrases:
-                    found = said[i - 1]
-                    break
-        return found
+# Words between who and how they feel: "Maya is really let down".
+BETWEEN = frozenset(
+    {"is", "was", "am", "are", "feels", "felt", "feel", "got", "gets", "seems", "has",
+     "been", "really", "so", "very", "pretty", "a", "bit", "still", "quite", "properly",
+     "well", "feeling", "the", "one", "who", "whos", "that", "thats", "kind", "of"}
+)  # fmt: skip
+# What the speaker calls the other partner.
+SUBJECTS_OTHER = frozenset({"he", "she", "they"})
 
 
 def hurt_subject(text: str, hurt: frozenset[tuple[str, ...]]) -> str | None:
@@ -186,7 +157,7 @@ def hurt_subject(text: str, hurt: frozenset[tuple[str, ...]]) -> str | None:
         if not any(said[i : i + size] in hurt for size in range(1, longest + 1)):
             continue
         j = i - 1
-        while j > 0 and said[j] in Starters.BETWEEN:
+        while j > 0 and said[j] in BETWEEN:
             j -= 1
         return {"im": "i", "hes": "he", "shes": "she", "theyre": "they"}.get(said[j], said[j])
     return None

@@ -43,17 +43,25 @@ class SatelliteCheckIn:
     def answers(self) -> list[dict[str, Any]]:
         """Return the answers the current step accepts, from the sentences file."""
         lang, checkin = self.dialogue.lang.answers, self.dialogue.checkin
-        if checkin is not None and checkin.stage is Stage.RATING:
-            step = {
-                "id": "rating",
-                "sentences": [
-                    s.replace("<number>", NUMBER_ALTERNATIVES) for s in lang["rating_answers"]
-                ],
-            }
+        stage = checkin.stage if checkin is not None else None
+        if stage is Stage.RATING:
+            steps = [
+                {
+                    "id": "rating",
+                    "sentences": [
+                        s.replace("<number>", NUMBER_ALTERNATIVES) for s in lang["rating_answers"]
+                    ],
+                }
+            ]
+        elif stage is Stage.REPAIR_SAY:
+            steps = [
+                {"id": "repaired", "sentences": lang["repaired_answers"]},
+                {"id": "not_yet", "sentences": lang["not_yet_answers"]},
+            ]
         else:
-            step = {"id": "appreciation", "sentences": lang["appreciation_answers"]}
+            steps = [{"id": "appreciation", "sentences": lang["appreciation_answers"]}]
         return [
-            step,
+            *steps,
             {"id": "skip", "sentences": lang["skip_answers"]},
             {"id": "stop", "sentences": lang["stop_answers"]},
         ]
@@ -94,6 +102,8 @@ class SatelliteCheckIn:
             return checkin.skip()
         if answer["id"] == "appreciation":
             return checkin.answer_appreciation(str(answer["slots"]["appreciation"]), speaker)
+        if answer["id"] in ("repaired", "not_yet"):
+            return checkin.answer_repaired(answer["id"] == "repaired")
         return checkin.answer_rating(str(answer["sentence"]))
 
     async def _async_ask(self, question: list[Say], *, preannounce: bool) -> dict[str, Any] | None:

@@ -141,6 +141,8 @@ class ReconnectSensor(ReconnectEntity, SensorEntity):
         couple = self.coordinator.couple
         return {
             "heuristic": True,
+            # Whose accounts the picture rests on: both, one_sided or unrecognised.
+            "voices": str(cycle.voices),
             "pursuer": couple.name(cycle.pursuer) if cycle.pursuer else None,
             "partners": {couple.name(p): asdict(c) for p, c in cycle.partners.items()},
         }

@@ -39,7 +39,7 @@ from .coordinator import entry_couple
 from .issues import async_clear_sentences_issue, async_report_sentences_issue
 from .journal import PARTNERS, Couple
 from .keywords import required_keywords
-from .reaction import Reactions, Starters, phrases
+from .reaction import Reactions, phrases
 from .routing import named_partners
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
@@ -73,8 +73,6 @@ class Language:
     messages: dict[str, str]
     # The response words (rules toward.do, ...), for a bid told as a story.
     reactions: Reactions
-    # Who started a fight, said after it ("we had a row, I started it").
-    starters: Starters
     # How hurt feels ("let down"), to hear who is hurt after a fight is named.
     hurt_words: frozenset[tuple[str, ...]]
 
@@ -92,7 +90,6 @@ class Language:
             reactions=Reactions.from_rules(
                 {r: expand_rules(f"(<{r}.do>|<{r}.told>)", rules) for r in RESPONSES}
             ),
-            starters=Starters.from_rule(expand_rules("<started_it>", rules)),
             hurt_words=phrases(expand_rules("<hurt_word>", rules)),
         )
 

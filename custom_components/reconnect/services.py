@@ -15,10 +15,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
-from . import satellite_checkin
+from . import couples, satellite_checkin
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
-from .journal import Event, JournalError
+from .journal import BOTH, Couple, Event, JournalError
 from .schema import vol
 from .store import export_history
 
@@ -61,12 +61,22 @@ SCHEMAS: dict[str, vol.Schema] = {
         }
     ),
     "log_rupture": vol.Schema(
-        {**_LOGGED, vol.Optional("partner"): cv.string, vol.Optional("note"): cv.string}
+        {
+            **_LOGGED,
+            vol.Optional("hurt"): cv.string,
+            # Who raised or started it, from automations written before Reconnect
+            # stopped keeping it: accepted, and not stored (see log_rupture).
+            vol.Optional("partner"): cv.string,
+            vol.Optional("note"): cv.string,
+        }
     ),
     "log_repair": vol.Schema(
         {**_LOGGED, vol.Required("initiator"): cv.string, vol.Optional("note"): cv.string}
     ),
     "undo_last": vol.Schema(_BASE),
+    "remove_entry": vol.Schema(
+        {**_BASE, vol.Required("entry"): vol.All(_whole_number, vol.Range(min=1))}
+    ),
     "get_summary": vol.Schema(_BASE),
     "snooze_reminders": vol.Schema(
         {**_BASE, vol.Required("days"): vol.All(_whole_number, vol.Range(min=0, max=30))}
@@ -77,7 +87,9 @@ SCHEMAS: dict[str, vol.Schema] = {
 }
 
 type ActionFn = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
-type Handler = Callable[[ReconnectCoordinator, dict[str, Any]], Awaitable[ServiceResponse]]
+type Handler = Callable[
+    [ReconnectCoordinator, dict[str, Any], str | None], Awaitable[ServiceResponse]
+]
 
 
 async def _require_admin(call: ServiceCall) -> None:
@@ -112,8 +124,11 @@ def _action(name: str) -> Callable[[Handler], ActionFn]:
                 ) from None
             # An empty id (as a blueprint passes it) means "not given".
             coordinator = _coordinator(call.hass, data.get(ATTR_CONFIG_ENTRY_ID) or None)
+            # Who acts: the partner whose linked person is the calling user (a
+            # card tap, the app); None for automations and anyone else.
+            author = couples.speaker(call.hass, coordinator, call.context, None)
             try:
-                return await handler(coordinator, data)
+                return await handler(coordinator, data, author)
             except JournalError as err:
                 placeholders = {"partners": _partner_names(coordinator), **err.placeholders}
                 placeholders.pop("name", None)
@@ -156,16 +171,29 @@ def _when(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe(event: Event, coordinator: ReconnectCoordinator) -> dict[str, Any]:
-    """Describe an event for a response, without its free text."""
-    return {
+    """Describe an event for a response, without its free text.
+
+    `partner`: who checked in, bid or led a repair, or, for a rupture, who is hurt.
+    """
+    couple = coordinator.couple
+    described = {
         "id": event.id,
         "kind": str(event.kind),
         "at": event.at.isoformat(),
-        "partner": coordinator.couple.name(event.partner) if event.partner else None,
+        "partner": couple.name_of(event.partner) if event.partner else None,
         "rating": event.rating,
         "response": str(event.response) if event.response else None,
         "automatic": event.auto,
+        "logged_by": couple.name(event.author) if event.author else None,
     }
+    if event.awaits:
+        described["awaits"] = couple.name(event.awaits)
+    return described
+
+
+def initiator(couple: Couple, name: str) -> str:
+    """Resolve who led a repair: a partner, or "both" when they did it together."""
+    return BOTH if name.strip().casefold() == BOTH else couple.resolve(name)
 
 
 def _logged(events: list[Event], coordinator: ReconnectCoordinator) -> ServiceResponse:
@@ -173,9 +201,12 @@ def _logged(events: list[Event], coordinator: ReconnectCoordinator) -> ServiceRe
 
 
 @_action("log_bid")
-async def _log_bid(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+async def _log_bid(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
     events = await coordinator.async_record(
         coordinator.journal.log_bid,
+        author=author,
         bidder=coordinator.couple.resolve(data["bidder"]),
         response=data["response"].strip().lower(),
         note=data.get("note"),
@@ -186,9 +217,12 @@ async def _log_bid(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> S
 
 
 @_action("log_check_in")
-async def _log_check_in(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+async def _log_check_in(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
     events = await coordinator.async_record(
         coordinator.journal.log_check_in,
+        author=author,
         partner=coordinator.couple.resolve(data["partner"]),
         rating=data["rating"],
         appreciation=data.get("appreciation"),
@@ -199,11 +233,14 @@ async def _log_check_in(coordinator: ReconnectCoordinator, data: dict[str, Any])
 
 
 @_action("log_rupture")
-async def _log_rupture(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
-    partner = data.get("partner")
+async def _log_rupture(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
+    hurt = data.get("hurt")
     events = await coordinator.async_record(
         coordinator.journal.log_rupture,
-        partner=coordinator.couple.resolve(partner) if partner else None,
+        author=author,
+        hurt=coordinator.couple.resolve(hurt) if hurt else None,
         note=data.get("note"),
         **_when(data),
     )
@@ -211,10 +248,13 @@ async def _log_rupture(coordinator: ReconnectCoordinator, data: dict[str, Any]) 
 
 
 @_action("log_repair")
-async def _log_repair(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+async def _log_repair(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
     events = await coordinator.async_record(
         coordinator.journal.log_repair,
-        initiator=coordinator.couple.resolve(data["initiator"]),
+        author=author,
+        initiator=initiator(coordinator.couple, data["initiator"]),
         note=data.get("note"),
         **_when(data),
     )
@@ -222,13 +262,25 @@ async def _log_repair(coordinator: ReconnectCoordinator, data: dict[str, Any]) -
 
 
 @_action("undo_last")
-async def _undo_last(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
-    removed = await coordinator.async_undo()
+async def _undo_last(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
+    removed = await coordinator.async_undo(author)
+    return {"removed": [describe(e, coordinator) for e in removed]}
+
+
+@_action("remove_entry")
+async def _remove_entry(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
+    removed = await coordinator.async_remove(data["entry"], author)
     return {"removed": [describe(e, coordinator) for e in removed]}
 
 
 @_action("get_summary")
-async def _get_summary(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+async def _get_summary(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
     insights = coordinator.data
     couple = coordinator.couple
     return {
@@ -257,7 +309,7 @@ async def _get_summary(coordinator: ReconnectCoordinator, data: dict[str, Any]) 
 
 @_action("snooze_reminders")
 async def _snooze_reminders(
-    coordinator: ReconnectCoordinator, data: dict[str, Any]
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
 ) -> ServiceResponse:
     days: int = data["days"]
     until = dt_util.now().date() + timedelta(days=days) if days else None
@@ -267,7 +319,7 @@ async def _snooze_reminders(
 
 @_action("start_check_in")
 async def _start_check_in(
-    coordinator: ReconnectCoordinator, data: dict[str, Any]
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
 ) -> ServiceResponse:
     dialogue = coordinator.config_entry.runtime_data.dialogue
     satellites: list[str] = data.get("satellite", [])
@@ -283,18 +335,31 @@ async def _export(call: ServiceCall) -> ServiceResponse:
 
 @_action("export")
 async def _export_journal(
-    coordinator: ReconnectCoordinator, data: dict[str, Any]
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
 ) -> ServiceResponse:
     journal = coordinator.journal
     couple = coordinator.couple
     # Every row is decoded: in the executor, from copies taken now (rows and
     # sessions are immutable), never on the event loop.
     history = await coordinator.hass.async_add_executor_job(
-        export_history, journal.events.copy(), journal.sessions, dict(journal.prompts_used)
+        export_history,
+        journal.events.copy(),
+        journal.sessions,
+        dict(journal.prompts_used),
+        list(journal.removals),
     )
     return {
         "format": "reconnect-export",
-        "version": 1,
+        "version": 2,
+        # What the fields mean, for whoever reads the file later.
+        "about": {
+            "author": "Who logged the entry: a, b, or null when nobody could tell.",
+            "partner": (
+                "Who checked in, who reached out (a bid), who led a repair (a, b or both),"
+                " or, for a rupture, who is hurt. Who started a fight is never stored."
+            ),
+            "removals": "Entries undone or removed: what, when and by whom, never their text.",
+        },
         "exported_at": dt_util.utcnow().isoformat(),
         "partners": {"a": couple.name_a, "b": couple.name_b},
         **history,
@@ -302,7 +367,9 @@ async def _export_journal(
 
 
 @_action("forget")
-async def _forget(coordinator: ReconnectCoordinator, data: dict[str, Any]) -> ServiceResponse:
+async def _forget(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
     if data["confirm"].strip() != coordinator.config_entry.title:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -335,7 +402,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async def _forget_as_admin(call: ServiceCall) -> None:
         await _forget(call)
 
-    # Validation happens in the handler, as for every action.
-    async_register_admin_service(
-        hass, DOMAIN, "forget", _forget_as_admin, schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)
-    )
+    async def _remove_as_admin(call: ServiceCall) -> None:
+        await _remove_entry(call)
+
+    # Validation happens in the handler, as for every action. Removing anything
+    # but the entry just logged (undo) is for admins only.
+    for name, handler in (("forget", _forget_as_admin), ("remove_entry", _remove_as_admin)):
+        async_register_admin_service(
+            hass, DOMAIN, name, handler, schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)
+        )

@@ -14,16 +14,24 @@ from .events import Session
 
 
 class CheckInHistory:
-    """Every nightly check-in held, and when each prompt was last asked (so prompts rotate)."""
+    """Every check-in held, each prompt's last day asked, and when the intro was told.
 
-    __slots__ = ("_prompts", "_sessions")
+    Prompts rotate by their last day; the intro (what Reconnect keeps, who can
+    read it) is told at the couple's first check-in.
+    """
+
+    __slots__ = ("_prompts", "_sessions", "intro_told")
 
     def __init__(
-        self, sessions: Iterable[Session] = (), prompts_used: Mapping[str, date] | None = None
+        self,
+        sessions: Iterable[Session] = (),
+        prompts_used: Mapping[str, date] | None = None,
+        intro_told: date | None = None,
     ) -> None:
         """Hold the stored history."""
         self._sessions: list[Session] = list(sessions)
         self._prompts: dict[str, date] = dict(prompts_used or {})
+        self.intro_told = intro_told
 
     @property
     def sessions(self) -> Sequence[Session]:
@@ -43,10 +51,15 @@ class CheckInHistory:
         """Remember that a prompt was asked on a day."""
         self._prompts[prompt_id] = day
 
+    def tell_intro(self, day: date) -> None:
+        """Remember that the couple heard what Reconnect keeps."""
+        self.intro_told = day
+
     def clear(self) -> None:
-        """Forget every check-in and prompt."""
+        """Forget every check-in and prompt (the intro is told again)."""
         self._sessions.clear()
         self._prompts.clear()
+        self.intro_told = None
 
 
 class ReminderState:

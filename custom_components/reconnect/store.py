@@ -1,11 +1,23 @@
 """Persistence of a couple's journal in Home Assistant's storage.
 
-Layout (version 2): {"next_id": N, "events": [row, ...], "sessions": [...],
-"prompts": {prompt id: "YYYY-MM-DD"}} where each event row is one
-string "<id> <epoch seconds> <kind> <partner|-> <value|->[ <text>]". HA's Store
-indents every JSON value, so one string per event keeps the file about 35 bytes
-an event instead of ~200. The text comes last, so it may hold any character.
-An automatically opened rupture is written with the kind "rupture!".
+Layout (version 3): {"next_id": N, "events": [row, ...], "sessions": [...],
+"prompts": {prompt id: "YYYY-MM-DD"}, "removals": [row, ...]} where each event
+row is one string "<id> <epoch seconds> <kind>[!][@author] <partner|-> <value|->[ <text>]".
+HA's Store indents every JSON value, so one string per event keeps the file
+about 35 bytes an event instead of ~200. The text comes last, so it may hold
+any character. An automatically opened rupture is written with the kind
+"rupture!"; "@a" or "@b" says who logged an entry (none: nobody could tell). A
+repair's value is "-" (it closed the open ruptures), "awaits:a" (it waits for
+that partner's say) or "not_yet" (they said it has not landed yet). A rupture's
+partner is who is hurt.
+
+A removal row (the trace of an undone or removed entry, never its text) is
+"<removed epoch> <kind> <epoch of the entry> <removed by|-> <logged by|->".
+
+Version 3 added who logged each entry and the removals; migrating from 2
+keeps every entry (nobody is known to have logged them) and drops the name on
+ruptures a person logged, which said who raised, started or was hurt by them
+in one field: Reconnect no longer keeps who started a fight.
 
 A session row is "<start seconds> <end seconds> <complete|partial>".
 Version 1 is the readable one-object-per-event layout; it is migrated on load.
@@ -21,6 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 import re
 import threading
@@ -33,13 +46,16 @@ from homeassistant.util.async_ import run_callback_threadsafe
 
 from .aggregates import Snapshot, Trackers
 from .const import DOMAIN
-from .events import PARTNERS, Event, EventKind, EventRows, Response, Session
+from .events import PARTNERS, Event, EventKind, EventRows, Removal, Response, Session
 from .journal import Journal
 from .state import ReminderState
 
-STORAGE_VERSION = 2
-STORAGE_MINOR_VERSION = 3
+STORAGE_VERSION = 3
+STORAGE_MINOR_VERSION = 1
 AUTO_MARK = "!"
+AUTHOR_MARK = "@"
+AWAITS = "awaits:"
+NOT_YET = "not_yet"
 _TOTALS_ROW = re.compile(r"[a-z_]+:[ab-]=\d+(?: [a-z_]+:[ab-]=\d+)*")
 
 
@@ -56,20 +72,41 @@ class StorageFormatError(Exception):
     """A stored row could not be read."""
 
 
+def _value(event: Event) -> str | int:
+    if event.rating is not None:
+        return event.rating
+    if event.response is not None:
+        return event.response
+    if event.awaits is not None:
+        return f"{AWAITS}{event.awaits}"
+    return NOT_YET if event.held_open else "-"
+
+
 def encode_event(event: Event) -> str:
     """Write one event as a compact row."""
-    value = event.rating if event.rating is not None else event.response or "-"
     kind = f"{event.kind}{AUTO_MARK if event.auto else ''}"
-    row = f"{event.id} {int(event.at.timestamp())} {kind} {event.partner or '-'} {value}"
+    if event.author:
+        kind += f"{AUTHOR_MARK}{event.author}"
+    row = f"{event.id} {int(event.at.timestamp())} {kind} {event.partner or '-'} {_value(event)}"
     return f"{row} {event.text}" if event.text else row
+
+
+def _kind(field: str) -> tuple[EventKind, bool, str | None]:
+    """Read a row's kind field: the kind, whether it was automatic, who logged it."""
+    kind, _, author = field.partition(AUTHOR_MARK)
+    return (
+        EventKind(kind.removesuffix(AUTO_MARK)),
+        kind.endswith(AUTO_MARK),
+        _partner_field(author) if author else None,
+    )
 
 
 def decode_event(row: str) -> Event:
     """Read one compact row back into an event."""
     try:
         ident, stamp, kind, partner, value, *text = row.split(" ", 5)
-        auto = kind.endswith(AUTO_MARK)
-        event_kind = EventKind(kind.removesuffix(AUTO_MARK))
+        event_kind, auto, author = _kind(kind)
+        repair = event_kind is EventKind.REPAIR
         return Event(
             id=int(ident),
             kind=event_kind,
@@ -79,6 +116,11 @@ def decode_event(row: str) -> Event:
             response=Response(value) if event_kind is EventKind.BID else None,
             text=text[0] if text else None,
             auto=auto,
+            author=author,
+            awaits=_partner_field(value.removeprefix(AWAITS))
+            if repair and value.startswith(AWAITS)
+            else None,
+            held_open=repair and value == NOT_YET,
         )
     except (ValueError, TypeError) as err:
         raise StorageFormatError(f"unreadable event row: {err}") from err
@@ -88,9 +130,43 @@ def row_head(row: str) -> tuple[int, EventKind]:
     """Read an event row's id and kind without decoding the rest."""
     try:
         ident, _stamp, kind, _rest = row.split(" ", 3)
-        return int(ident), EventKind(kind.removesuffix(AUTO_MARK))
+        return int(ident), EventKind(kind.partition(AUTHOR_MARK)[0].removesuffix(AUTO_MARK))
     except ValueError as err:
         raise StorageFormatError(f"unreadable event row: {err}") from err
+
+
+def encode_removal(removal: Removal) -> str:
+    """Write the trace of a removed entry as a compact row (it has no text)."""
+    return (
+        f"{int(removal.removed_at.timestamp())} {removal.kind} {int(removal.at.timestamp())} "
+        f"{removal.removed_by or '-'} {removal.author or '-'}"
+    )
+
+
+def decode_removal(row: str) -> Removal:
+    """Read the trace of a removed entry."""
+    try:
+        removed_at, kind, at, by, author = row.split(" ")
+        return Removal(
+            kind=EventKind(kind),
+            at=datetime.fromtimestamp(int(at), UTC),
+            removed_at=datetime.fromtimestamp(int(removed_at), UTC),
+            removed_by=None if by == "-" else _partner_field(by),
+            author=None if author == "-" else _partner_field(author),
+        )
+    except (AttributeError, ValueError) as err:
+        raise StorageFormatError(f"unreadable removal row: {err}") from err
+
+
+def removal_to_dict(removal: Removal) -> dict[str, Any]:
+    """Describe a removal readably (the export)."""
+    return {
+        "kind": str(removal.kind),
+        "at": removal.at.isoformat(),
+        "removed_at": removal.removed_at.isoformat(),
+        "removed_by": removal.removed_by,
+        "author": removal.author,
+    }
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -169,6 +245,9 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "response": str(event.response) if event.response else None,
         "text": event.text,
         "auto": event.auto,
+        "author": event.author,
+        "awaits": event.awaits,
+        "held_open": event.held_open,
     }
 
 
@@ -187,11 +266,18 @@ def event_from_dict(data: dict[str, Any]) -> Event:
 
 
 def export_history(
-    events: EventRows, sessions: Sequence[Session], prompts: Mapping[str, date]
+    events: EventRows,
+    sessions: Sequence[Session],
+    prompts: Mapping[str, date],
+    removals: Sequence[Removal] = (),
 ) -> dict[str, Any]:
-    """Describe every event, session and prompt readably (the export; reads every row)."""
+    """Describe every event, session, prompt and removal readably (the export; reads every row).
+
+    An event's "author" is who logged it ("a", "b", or None: nobody could tell).
+    """
     return {
         "events": [event_to_dict(e) for e in events],
+        "removals": [removal_to_dict(r) for r in removals],
         "sessions": [
             {
                 "started_at": s.started_at.isoformat(),
@@ -258,6 +344,8 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
         "events": [r if isinstance(r, str) else encode_event(r) for r in journal.events.stored()],
         "sessions": [encode_session(s) for s in journal.sessions],
         "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
+        "removals": [encode_removal(r) for r in journal.removals],
+        "intro_told": intro.isoformat() if (intro := journal.history.intro_told) else None,
         "rolled": {day.isoformat(): encode_totals(t) for day, t in sorted(journal.rolled.items())},
         "reminders": {
             "last_sent": reminders.last_sent.isoformat() if reminders.last_sent else None,
@@ -295,6 +383,7 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
     snapshot = None if full else decode_snapshot(data.get("aggregates"))
     try:
         prompts = {key: date.fromisoformat(day) for key, day in data.get("prompts", {}).items()}
+        intro = date.fromisoformat(told) if (told := data.get("intro_told")) else None
         reminders = data.get("reminders", {})
         last_sent, snoozed = (
             date.fromisoformat(day) if (day := reminders.get(key)) else None
@@ -319,6 +408,8 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
         snapshot=snapshot,
         decode_totals=decode_totals,
         reminders=ReminderState(last_sent, snoozed),
+        removals=[decode_removal(row) for row in data.get("removals", [])],
+        intro_told=intro,
     )
 
 
@@ -389,6 +480,8 @@ def migrate(old_major_version: int, data: dict[str, Any]) -> dict[str, Any]:
             "next_id": max([int(data.get("next_id", 1)), *(e.id + 1 for e in events)]),
             "events": [encode_event(e) for e in sorted(events, key=Event.sort_key)],
         }
+    if old_major_version <= 2:  # noqa: PLR2004 - the layout before authorship
+        data = _without_blame(data)
     # Minor 3 only adds derived aggregates: they are built on load.
     # HA saves what this returns: read it all first, so a file we cannot
     # read is never rewritten. Then drop the decoded events at once: a journal
@@ -396,3 +489,29 @@ def migrate(old_major_version: int, data: dict[str, Any]) -> dict[str, Any]:
     # collection, which walks all 100,000 when it comes (a 30-90 ms loop stall).
     decode_journal(data, UTC, full=True).events.clear()
     return data
+
+
+def _without_blame(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop the name on ruptures a person logged: it held "raised by", "started it" or "is hurt".
+
+    The rupture, its time and its note stay. Rolled-up day totals lose the name
+    the same way, and the saved aggregates are rebuilt on load (they are derived).
+    """
+    rows = []
+    for row in data.get("events", []):
+        event = decode_event(row)
+        if event.kind is EventKind.RUPTURE and not event.auto and event.partner is not None:
+            rows.append(encode_event(replace(event, partner=None)))
+        else:
+            rows.append(row)
+    migrated = {**{k: v for k, v in data.items() if k != "aggregates"}, "events": rows}
+    if "rolled" in data:
+        rolled: dict[str, str] = {}
+        for day, row in data["rolled"].items():
+            totals = decode_totals(row)
+            for partner in PARTNERS:
+                if count := totals.pop(("ruptures", partner), 0):
+                    totals["ruptures", "-"] += count
+            rolled[day] = encode_totals(totals)
+        migrated["rolled"] = rolled
+    return migrated

@@ -121,7 +121,8 @@ class Server:
 
     def assert_clean_log(self) -> None:
         errors = self.errors()
-        assert not errors, "\n".join(["ERROR or deprecation records in home-assistant.log:", *errors,
+        assert not errors, "\n".join(["ERROR or deprecation records in home-assistant.log:",
+                                       *errors,
                                        "--- the log's end:", self.log_tail(200)])  # fmt: skip
 
     def stop(self, sig: int = signal.SIGINT) -> None:
@@ -408,7 +409,8 @@ async def main() -> None:
             after = server.journal()
             assert after["events"][: len(before["events"])] == before["events"]
             new = [row.split(" ")[2:5] for row in after["events"][len(before["events"]) :]]
-            assert new[:2] == [["check_in", "a", "5"], ["check_in", "b", "2"]], new
+            # The kind, with who logged it: each rating is the partner's own.
+            assert new[:2] == [["check_in@a", "a", "5"], ["check_in@b", "b", "2"]], new
             assert [s.split(" ")[2] for s in after["sessions"]] == ["complete", "complete"]
             async with aiohttp.ClientSession() as session:
                 ha = HA(session, server.url)

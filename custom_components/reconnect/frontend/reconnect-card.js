@@ -32,6 +32,14 @@ const WORDS = {
     freeze_and_flee:
       "You've both been reaching less lately. This can happen quietly, and it matters. Any small bid counts, and talking with a couples therapist early can help.",
   },
+  // Said instead of the cycle while the picture rests on one voice (the cycle
+  // sensor's "voices"): roles need both of you.
+  voices: {
+    one_sided:
+      "Most of what's here was logged by one of you. The picture fills in when you both log, and logging your own part counts too.",
+    unrecognised:
+      "Most of what's here was logged without knowing which of you said it. Reconnect can tell you apart on your own phone or satellite, or when you say your name as it asks.",
+  },
   support:
     "Things have felt hard for a while. Many couples find it helps to talk with a couples therapist early, for example one trained in EFT or the Gottman method. This is a suggestion, not a diagnosis. If either of you feels afraid of or controlled by the other, couples therapy is not the right first step: please reach out to local emergency services or a domestic-violence hotline.",
   safety:
@@ -178,7 +186,7 @@ class ReconnectCard extends HTMLElement {
             this._choosingRepair
               ? `<div class="row"><span>Who reached out first?</span>${partners
                   .map((p, i) => `<button class="small" data-repair="${i}">${esc(p.name)}</button>`)
-                  .join("")}</div>`
+                  .join("")}<button class="small" data-repair="both">Both of us</button></div>`
               : `<button data-action="repaired">We repaired</button>`
           }
         </div>`
@@ -188,7 +196,8 @@ class ReconnectCard extends HTMLElement {
       days === null ? "No repair logged yet" : days === 0 ? "Repaired today" : `${days} day${days === 1 ? "" : "s"} since your last repair`;
 
     const support = this._state(KEYS.support)?.state === "on";
-    const sentence = cycle ? WORDS.cycle[cycle.state] || "" : "";
+    const voices = cycle && cycle.state !== "insufficient_data" ? WORDS.voices[cycle.attributes.voices] : "";
+    const sentence = voices || (cycle ? WORDS.cycle[cycle.state] || "" : "");
     return `
       <div class="head">
         <div class="title">${esc(this._hass.devices?.[this._found.device]?.name || "Reconnect")}</div>
@@ -294,7 +303,8 @@ class ReconnectCard extends HTMLElement {
     root.querySelectorAll("[data-repair]").forEach((button) =>
       button.addEventListener("click", () => {
         this._choosingRepair = false;
-        this._call("log_repair", { initiator: partners[Number(button.dataset.repair)].name });
+        const who = button.dataset.repair;
+        this._call("log_repair", { initiator: who === "both" ? "both" : partners[Number(who)].name });
         this._render();
       }),
     );
