@@ -36,11 +36,10 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 
-from .test_voice import (  # noqa: F401 - the fixtures: Maya & Jordan, linked to persons
+from .test_voice import (  # noqa: F401 - the fixture: Maya & Jordan, linked to persons
     Assist,
     events,
     mock_config_entry,
-    users,
 )
 
 
@@ -95,7 +94,7 @@ async def aliased(hass: HomeAssistant, init_integration: MockConfigEntry) -> Moc
 async def test_an_alias_said_logs_that_partner_and_the_reply_says_the_name(
     hass: HomeAssistant,
     aliased: MockConfigEntry,
-    users: dict[str, MockUser],  # noqa: F811 - the fixture
+    users: dict[str, MockUser],
     text: str,
     speaker: str | None,
     bidder: str,
