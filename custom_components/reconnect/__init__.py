@@ -16,6 +16,7 @@ from .coordinator import ReconnectConfigEntry, ReconnectCoordinator, ReconnectDa
 from .dialogue import Dialogue
 from .intent import DATA_LANGUAGE
 from .issues import async_report_corrupt_journal
+from .recorded import async_forget_recorded
 from .reminders import Reminders
 from .sentences import LANGUAGE, Language, SentencesFile
 from .services import async_setup_services
@@ -133,7 +134,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> None:
-    """Delete the couple's journal and their names from our Assist sentences."""
+    """Delete the couple's journal, its recorded history, and their names from our sentences."""
     await ReconnectStore(hass, entry.entry_id).async_remove()
+    await async_forget_recorded(hass, entry.entry_id)
     if (sentences := hass.data.get(DATA_SENTENCES)) is not None:
         await sentences.async_update(removing=entry.entry_id)

@@ -35,6 +35,7 @@ from .const import (
 from .cycle import CycleState, Thresholds
 from .insights import Insights, compute
 from .journal import Couple, Event, EventKind, Journal, Session
+from .recorded import async_forget_recorded
 from .rollup import Rezone, RollUp
 from .store import ReconnectStore, encode_journal
 
@@ -390,10 +391,12 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         self.async_push()
 
     async def async_forget(self) -> None:
-        """Wipe everything the couple logged, write that at once, and update the entities."""
+        """Wipe everything the couple logged, everywhere: the journal and the recorder."""
         self.journal.forget()
         await self.async_save_now()
         self.async_push()
+        # After the push: the states it just wrote are queued before the purge.
+        await async_forget_recorded(self.hass, self.config_entry.entry_id)
 
     async def async_save_now(self) -> None:
         """Write the journal at once (a finished check-in is precious)."""
