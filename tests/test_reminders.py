@@ -351,11 +351,14 @@ async def test_cycle_entities_from_a_seeded_journal(
     ]
     assert "couples therapist" in suggestion
     assert "not a diagnosis" in suggestion
-    # The spoken status says it too, with the pointer to help first where safety is at stake.
+    # Aloud, only one short sentence points to the card: a speaker may be heard by
+    # anyone, and safety information must never be said into a shared room.
     result = await conversation.async_converse(hass, "how are we doing", None, Context(), "en")
     status = result.response.speech["plain"]["speech"]
-    assert "couples therapist" in status
-    assert "domestic-violence hotline" in status
+    assert status.endswith("Things have felt hard lately; the card has more.")
+    assert "domestic-violence" not in status
+    assert "therapist" not in status
+    assert len(status.split()) <= 30
 
     # Maya reaches again and Jordan answers: no longer burning out, but most of
     # her bids this month went unmet, so the cycle reads pursue-withdraw.

@@ -347,7 +347,8 @@ class Dialogue:
         if not checkin.complete:
             return []
         insights = coordinator.data
-        closing = [Say("close_streak", {"streak": insights.check_in_streak})]
+        streak = insights.check_in_streak
+        closing = [Say("close_streak_one" if streak == 1 else "close_streak", {"streak": streak})]
         if insights.open_ruptures:
             closing.append(Say("close_repair"))
         return closing

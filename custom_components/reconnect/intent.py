@@ -324,17 +324,23 @@ class LogBid(ReconnectIntentHandler):
             )
         # One partner's account never opens a rupture about the other: a
         # turned-against bid said aloud asks first (actions keep the option).
+        speaker = self.speaker(couple, intent_obj)
         events = await coordinator.async_record(
             coordinator.journal.log_bid,
             after_reply=True,
-            author=self.speaker(couple, intent_obj),
+            author=speaker,
             bidder=bidder,
             response=values["response"],
         )
         bid = events[0]
-        says = couple.dialogue.render(
-            [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})]
-        )
+        if speaker is None and bid.response is not Response.TOWARD:
+            # Heard where anyone may be listening (not a partner's own satellite
+            # or phone): name no one who turned away or against.
+            says = couple.dialogue.lang.say("bid_logged_quietly")
+        else:
+            says = couple.dialogue.render(
+                [Say(f"bid_logged_{bid.response}", {"bidder": bidder, "responder": other(bidder)})]
+            )
         if bid.response is Response.AGAINST and not coordinator.journal.trackers.open_ruptures:
             return await couple.dialogue.async_ask_mark(says, bid)
         return says
@@ -452,20 +458,22 @@ class Status(ReconnectIntentHandler):
         """Describe the state gently."""
         coordinator = couple.coordinator
         insights = coordinator.data
-        say = couple.dialogue.lang.say
+        lang = couple.dialogue.lang
+        say = lang.say
+        # Short and neutral: a status may be heard by anyone in the room. No
+        # names, no safety or therapy paragraph (the card and each partner's
+        # own phone carry those); about 30 words at most.
         parts = [
-            say("status_streak", streak=insights.check_in_streak)
+            lang.say_count("status_streak", insights.check_in_streak)
             if insights.check_in_streak
             else say("status_no_streak")
         ]
-        if insights.days_since_repair is None:
-            parts.append(say("status_no_repair"))
+        if insights.open_ruptures:
+            parts.append(lang.say_count("status_open", insights.open_ruptures))
         elif insights.days_since_repair == 0:
             parts.append(say("status_repair_today"))
         else:
-            parts.append(say("status_repair", days=insights.days_since_repair))
-        if insights.open_ruptures:
-            parts.append(say("status_open", count=insights.open_ruptures))
+            parts.append(say("status_nothing_open"))
         if insights.cycle.state is not CycleState.INSUFFICIENT_DATA and (
             insights.cycle.voices is not Voices.BOTH
         ):

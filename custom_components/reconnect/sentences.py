@@ -97,6 +97,11 @@ class Language:
         """Render one reply that names nobody."""
         return self.responses[key].format(**values)
 
+    def say_count(self, key: str, count: int, **values: Any) -> str:
+        """Render a reply about `count` things: `<key>_one` when there is one."""
+        one = f"{key}_one"
+        return self.say(one if count == 1 and one in self.responses else key, count=count, **values)
+
     def render(self, couple: Couple, says: Iterable[Say]) -> str:
         """Turn reply keys into one spoken reply, with the partners' names."""
         parts = []
