@@ -599,3 +599,24 @@ def test_a_roll_up_after_a_fast_load_equals_one_after_a_full_read(seed: int) -> 
     again = decode_journal(encode_journal(fast), BERLIN)
     assert again.roll_up(cutoff) == 0
     assert sum(not isinstance(row, str) for row in again.events.stored()) < 40
+
+
+def test_a_repair_with_nothing_open_reads_no_old_rows() -> None:
+    """Who raised what is asked of open ruptures only: no walk back through the years."""
+    j = journal()
+    for back in range(200):
+        j.log_bid("a", "toward", at=at(back + 1), now=NOW)
+    loaded = decode_journal(encode_journal(j), BERLIN)
+    # Count the stored rows looked at, even those only glanced at for their kind.
+    heads: list[str] = []
+    read_head = loaded.events._head
+
+    def counted(row: str) -> tuple[int, EventKind]:
+        heads.append(row)
+        return read_head(row)
+
+    loaded.events._head = counted
+    (repair,) = loaded.log_repair("b", at=NOW, now=NOW, author="b")
+    assert repair.closes
+    assert loaded.awaiting_say() == []
+    assert heads == []

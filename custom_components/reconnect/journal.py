@@ -376,6 +376,8 @@ class Journal:
     def raisers(self) -> set[str]:
         """Return who raised the ruptures still open (those who logged them, when known)."""
         found: set[str] = set()
+        if not self.trackers.open_ruptures:
+            return found  # nothing open: no walk back through years without a repair
         index = None
         while (index := self._events.last_of(*RUPTURE_OR_REPAIR, before=index)) is not None:
             event = self._events[index]
@@ -390,6 +392,8 @@ class Journal:
     def awaiting_say(self) -> list[Event]:
         """Return the repairs that wait for a partner's say, oldest first."""
         waiting: list[Event] = []
+        if not self.trackers.open_ruptures:
+            return waiting  # a repair waits only while its rupture is open
         index = None
         while (index := self._events.last_of(EventKind.REPAIR, before=index)) is not None:
             event = self._events[index]
