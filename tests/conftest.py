@@ -17,9 +17,10 @@ from custom_components.reconnect.const import (
     CONF_PARTNER_B,
     DOMAIN,
 )
+from homeassistant.components import conversation
 from homeassistant.components.conversation.default_agent import DefaultAgent
 from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 
 ENTRY_ID = "01JRECONNECT0000000000TEST"
@@ -152,3 +153,19 @@ async def call(
 ) -> Any:
     """Call a reconnect action and return its response, if any."""
     return await hass.services.async_call(DOMAIN, service, data or {}, blocking=True, **kwargs)
+
+
+class Assist:
+    """Talk to HA's built-in agent as one speaker (a logged-in user, or nobody known)."""
+
+    def __init__(self, hass: HomeAssistant, user: MockUser | None = None) -> None:
+        self.hass = hass
+        self.context = Context(user_id=user.id if user else None)
+        self.conversation_id: str | None = None
+
+    async def __call__(self, text: str) -> str:
+        result = await conversation.async_converse(
+            self.hass, text, self.conversation_id, self.context, language="en"
+        )
+        self.conversation_id = result.conversation_id
+        return str(result.response.speech["plain"]["speech"])

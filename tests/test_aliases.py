@@ -36,8 +36,8 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 
+from .conftest import Assist
 from .test_voice import (  # noqa: F401 - the fixture: Maya & Jordan, linked to persons
-    Assist,
     events,
     mock_config_entry,
 )

@@ -26,14 +26,13 @@ from custom_components.reconnect.const import (
     DOMAIN,
 )
 from custom_components.reconnect.journal import EventKind
-from homeassistant.components import conversation
 from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import llm
 from homeassistant.util import dt as dt_util
 
-from .conftest import ENTRY_ID, call
+from .conftest import ENTRY_ID, Assist, call
 
 ACTIVITY = "event.maya_jordan_activity"
 # HA 2026.8 asks llm.py for tools, named with the integration; before, every intent was one.
@@ -63,22 +62,6 @@ def mock_config_entry() -> MockConfigEntry:
     )
 
 
-class Voice:
-    """One person talking to Assist (a logged-in user, or nobody known)."""
-
-    def __init__(self, hass: HomeAssistant, user: MockUser | None = None) -> None:
-        self.hass = hass
-        self.context = Context(user_id=user.id if user else None)
-        self.conversation_id: str | None = None
-
-    async def __call__(self, text: str) -> str:
-        result = await conversation.async_converse(
-            self.hass, text, self.conversation_id, self.context, language="en"
-        )
-        self.conversation_id = result.conversation_id
-        return str(result.response.speech["plain"]["speech"])
-
-
 def journal(entry: MockConfigEntry) -> Any:
     return entry.runtime_data.coordinator.journal
 
@@ -105,7 +88,7 @@ async def test_every_entry_says_who_logged_it(
     activity = async_capture_events(hass, "state_changed")
     # By voice, from a partner's own login; by a card tap (an action as that user);
     # by an automation (nobody); and by voice from a shared speaker (nobody known).
-    assert (await Voice(hass, users["maya"])("Jordan turned toward me")).startswith("Noted")
+    assert (await Assist(hass, users["maya"])("Jordan turned toward me")).startswith("Noted")
     await hass.services.async_call(
         DOMAIN,
         "log_bid",
@@ -114,7 +97,7 @@ async def test_every_entry_says_who_logged_it(
         context=Context(user_id=users["jordan"].id),
     )
     await call(hass, "log_repair", {"initiator": "Jordan"})
-    assert (await Voice(hass)("we had a fight")).startswith("Noted")
+    assert (await Assist(hass)("we had a fight")).startswith("Noted")
     await hass.async_block_till_done()
 
     assert [e.author for e in journal(init_integration).events] == ["a", "b", None, None]
@@ -166,7 +149,7 @@ async def test_one_partners_account_names_no_roles_opens_nothing_and_says_so(
         hass.states.async_set(phone, "unknown")
     maya = users["maya"]
     for n in range(20):
-        voice = Voice(hass, maya)
+        voice = Assist(hass, maya)
         reply = await voice("Jordan snapped at me")
         # It asks before opening a rupture about Jordan; Maya does not answer.
         assert reply == (
@@ -189,7 +172,7 @@ async def test_one_partners_account_names_no_roles_opens_nothing_and_says_so(
     assert cycle.attributes["pursuer"] is None
     assert cycle.attributes["voices"] == "one_sided"
     assert hass.states.get("binary_sensor.maya_jordan_reaching_has_gone_quiet").state == "off"
-    status = await Voice(hass)("how are we doing")
+    status = await Assist(hass)("how are we doing")
     # Aloud, short and named for no one; the card says the rest.
     assert status.endswith("Most of it was logged by one of you.")
 
@@ -206,7 +189,7 @@ async def test_one_partners_account_names_no_roles_opens_nothing_and_says_so(
 async def test_a_turned_against_bid_said_aloud_opens_a_rupture_only_on_yes(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:
-    voice = Voice(hass, users["maya"])
+    voice = Assist(hass, users["maya"])
     assert (await voice("Jordan snapped at me")).endswith("Yes or no.")
     assert (await voice("yes")).startswith("Okay, it's marked as something to repair.")
     bid, rupture = journal(init_integration).events
@@ -220,7 +203,7 @@ async def test_a_turned_against_bid_said_aloud_opens_a_rupture_only_on_yes(
     await hass.async_block_till_done()
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
     # A "yes" later, outside the question, is nobody's command.
-    assert not (await Voice(hass, users["maya"])("yes")).startswith("Okay, it's marked")
+    assert not (await Assist(hass, users["maya"])("yes")).startswith("Okay, it's marked")
 
 
 @pytest.mark.parametrize(
@@ -240,7 +223,7 @@ async def test_a_sigh_or_a_face_is_at_most_turning_away(
     text: str,
     response: str,
 ) -> None:
-    await Voice(hass, users["maya"])(text)
+    await Assist(hass, users["maya"])(text)
     (bid,) = journal(init_integration).events
     assert (bid.partner, str(bid.response)) == ("a", response)
 
@@ -252,12 +235,12 @@ async def test_nobody_can_undo_what_the_other_partner_logged(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     maya, jordan = users["maya"], users["jordan"]
-    assert (await Voice(hass, maya)("Jordan turned toward me")).startswith("Noted")
+    assert (await Assist(hass, maya)("Jordan turned toward me")).startswith("Noted")
     entries = [(e.kind, e.author) for e in journal(init_integration).events]
     # Jordan by voice, a shared speaker, Jordan's card tap, an automation, Jordan's LLM tool.
     for words in ("undo that", "undo what Maya just logged", "scratch that"):
         for user in (jordan, None):
-            await Voice(hass, user)(words)
+            await Assist(hass, user)(words)
     for user_id in (jordan.id, None):
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(
@@ -285,8 +268,8 @@ async def test_nobody_can_undo_what_the_other_partner_logged(
     assert len(journal(init_integration).events) == 1
 
     # Maya can take back her own, once, within ten minutes; the removal leaves a trace.
-    assert (await Voice(hass, maya)("undo that")) == "Removed the last entry: bid by Maya."
-    assert "nothing to undo" in (await Voice(hass, maya)("undo that")).lower()
+    assert (await Assist(hass, maya)("undo that")) == "Removed the last entry: bid by Maya."
+    assert "nothing to undo" in (await Assist(hass, maya)("undo that")).lower()
     data = await export(hass, maya)
     assert data["events"] == []
     assert [(r["kind"], r["removed_by"], r["author"]) for r in data["removals"]] == [
@@ -294,9 +277,9 @@ async def test_nobody_can_undo_what_the_other_partner_logged(
     ]
     assert "text" not in data["removals"][0]
     # Too late: ten minutes on, undo no longer reaches it.
-    await Voice(hass, maya)("Jordan turned toward me")
+    await Assist(hass, maya)("Jordan turned toward me")
     freezer.tick(timedelta(minutes=11))
-    assert "nothing to undo" in (await Voice(hass, maya)("undo that")).lower()
+    assert "nothing to undo" in (await Assist(hass, maya)("undo that")).lower()
     assert len(journal(init_integration).events) == 1
     # An admin removes older entries, and that leaves a trace too.
     (entry,) = journal(init_integration).events
@@ -315,8 +298,8 @@ async def test_both_of_us_is_an_answer_and_the_raiser_has_a_say(
 ) -> None:
     maya, jordan = users["maya"], users["jordan"]
     # Maya raises a hurt; Jordan logs a repair. It waits for Maya's say.
-    assert (await Voice(hass, maya)("I'm hurt")).startswith("Noted. That sounds painful")
-    reply = await Voice(hass, jordan)("I apologized to Maya")
+    assert (await Assist(hass, maya)("I'm hurt")).startswith("Noted. That sounds painful")
+    reply = await Assist(hass, jordan)("I apologized to Maya")
     assert reply == (
         "Noted: Jordan led a repair. That matters."
         " At the next check-in I'll ask Maya whether it feels repaired for them too."
@@ -325,7 +308,7 @@ async def test_both_of_us_is_an_answer_and_the_raiser_has_a_say(
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
 
     # At the next check-in Maya is asked, after the ratings. "Not yet" keeps it open.
-    voice = Voice(hass)
+    voice = Assist(hass)
     await voice("start our check-in")
     await voice("four")
     assert (await voice("three")).endswith(
@@ -340,7 +323,7 @@ async def test_both_of_us_is_an_answer_and_the_raiser_has_a_say(
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
 
     # "Both of us", when asked who reached out first, is an answer; Maya logs it herself.
-    voice = Voice(hass, maya)
+    voice = Assist(hass, maya)
     assert (await voice("we made up")).endswith("Who reached out first: Maya or Jordan?")
     assert await voice("both of us") == "Noted: you both reached for each other. That matters."
     await hass.async_block_till_done()
@@ -355,9 +338,9 @@ async def test_both_of_us_is_an_answer_and_the_raiser_has_a_say(
 async def test_the_raisers_yes_closes_the_rupture(
     hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
 ) -> None:
-    await Voice(hass, users["jordan"])("we had a fight")
+    await Assist(hass, users["jordan"])("we had a fight")
     await call(hass, "log_repair", {"initiator": "both"})  # an automation: nobody known
-    voice = Voice(hass)
+    voice = Assist(hass)
     await voice("start our check-in")
     await voice("four")
     assert (await voice("two")).endswith("You can say yes, or not yet.")
@@ -386,7 +369,7 @@ async def test_a_rupture_keeps_who_is_hurt_never_who_started_it(
     speaker: str,
     hurt: str | None,
 ) -> None:
-    assert (await Voice(hass, users[speaker])(text)).startswith("Noted. That sounds painful")
+    assert (await Assist(hass, users[speaker])(text)).startswith("Noted. That sounds painful")
     (rupture,) = journal(init_integration).events
     assert (rupture.kind, rupture.partner) == (EventKind.RUPTURE, hurt)
     assert rupture.author == ("a" if speaker == "maya" else "b")
@@ -395,7 +378,7 @@ async def test_a_rupture_keeps_who_is_hurt_never_who_started_it(
 async def test_the_first_check_in_says_once_what_is_kept(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    voice = Voice(hass)
+    voice = Assist(hass)
     first = await voice("start our check-in")
     assert first.startswith("Welcome to your first check-in. Before we start:")
     assert "who logged it" in first
@@ -403,5 +386,5 @@ async def test_the_first_check_in_says_once_what_is_kept(
     assert "can read the notes" in first
     assert "Say stop at any time" in first
     await voice("stop")
-    again = await Voice(hass)("start our check-in")
+    again = await Assist(hass)("start our check-in")
     assert again.startswith("Welcome to your check-in. Maya, how connected")

@@ -29,12 +29,12 @@ from custom_components.reconnect.journal import EventKind
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
+from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, FIRST_WELCOME, call
+from .conftest import ENTRY_ID, FIRST_WELCOME, Assist, call
 
 PHRASINGS: dict[str, list[Any]] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "phrasings.yaml").read_text()
@@ -56,22 +56,6 @@ def mock_config_entry() -> MockConfigEntry:
         unique_id="jordan|maya",
         entry_id=ENTRY_ID,
     )
-
-
-class Assist:
-    """Talk to HA's built-in agent as one speaker, in one conversation."""
-
-    def __init__(self, hass: HomeAssistant, user: MockUser | None = None) -> None:
-        self.hass = hass
-        self.context = Context(user_id=user.id if user else None)
-        self.conversation_id: str | None = None
-
-    async def __call__(self, text: str) -> str:
-        result = await conversation.async_converse(
-            self.hass, text, self.conversation_id, self.context, language="en"
-        )
-        self.conversation_id = result.conversation_id
-        return str(result.response.speech["plain"]["speech"])
 
 
 def events(entry: MockConfigEntry) -> list[Any]:
