@@ -93,11 +93,12 @@ async def test_setup_log_and_storage(tmp_path: Path) -> None:
                 await hass.services.async_call(DOMAIN, "log_bid", data, blocking=True)
                 if run >= WARMUP:
                     log_ms[entry.entry_id].append((time.perf_counter() - start) * 1000)
-        made = hass.states.get("sensor.maya_jordan_maya_bids_made_7_days")
+        made = hass.states.get("sensor.maya_jordan_turned_toward_each_other_7_days")
         assert made is not None
-        assert entries[0].runtime_data.coordinator.journal.window(
+        week = entries[0].runtime_data.coordinator.journal.window(
             entries[0].runtime_data.coordinator.data.today, 7
-        )["bids", "a"] == int(made.state)
+        )
+        assert week["bids", "a"] + week["bids", "b"] == made.attributes["bids_7d"]
 
         base = p50(log_ms[entries[0].entry_id])
         for entry, events in zip(entries, SIZES, strict=True):

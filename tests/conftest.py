@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -134,7 +136,19 @@ def mock_config_entry() -> MockConfigEntry:
         data={CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan"},
         unique_id="jordan|maya",
         entry_id=ENTRY_ID,
+        minor_version=2,
     )
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Turn on every entity, those off by default too (as HA core's fixture of this name)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -44,7 +44,14 @@ def test_the_support_suggestion_carries_the_safety_pointer() -> None:
     support = STRINGS["entity"]["binary_sensor"]["support_suggested"]["state_attributes"]
     words = support["suggestion"]["state"]["couples_support"]
     assert "not a diagnosis" in words
-    assert "emergency services or a domestic-violence hotline" in words
+    # Going alone helps too; where to find a therapist; a helpline first for
+    # control that is not physical; emergency services for danger now.
+    assert "Going on your own helps too" in words
+    assert "ICEEFT directory" in words
+    assert "Gottman Referral Network" in words
+    assert "even with no violence" in words
+    assert "talk with a domestic-violence helpline first" in words
+    assert "If anyone is in danger now, call emergency services." in words
 
 
 async def test_no_entity_reads_as_a_problem_or_a_diagnosis(
@@ -103,11 +110,8 @@ def test_role_words_only_in_a_cycle() -> None:
     for state in CycleState:
         cycle = Cycle(state=state, pursuer="a", partners={})
         keys = reminder_messages(ReminderReason.REPAIR, cycle)
-        in_cycle = state in (
-            CycleState.PURSUE_WITHDRAW,
-            CycleState.BURNED_OUT_PURSUER_RISK,
-            CycleState.FREEZE_AND_FLEE,
-        )
+        # In freeze-and-flee both have pulled back: nobody is told to rest (issue 23).
+        in_cycle = state in (CycleState.PURSUE_WITHDRAW, CycleState.BURNED_OUT_PURSUER_RISK)
         assert (keys["a"] == "repair_pursuer") is in_cycle, state
         assert keys["both"] == "repair_both"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 
 from custom_components.reconnect.const import (
     CONF_ADVANCED,
@@ -15,9 +15,13 @@ from custom_components.reconnect.const import (
     CONF_CHECK_IN_TIME,
     CONF_CONSENT,
     CONF_DELIVERY,
+    CONF_HELPLINE,
+    CONF_NOTIFY_A,
+    CONF_NOTIFY_B,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
     CONF_PERSON_A,
+    CONF_PERSON_B,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REPAIR_REMINDER_DAYS,
@@ -30,6 +34,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 
 from .conftest import call
 
@@ -202,8 +207,13 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
     assert result["type"] is FlowResultType.FORM
     schema = result["data_schema"].schema
     defaults = {
-        str(key): key.default() for key in schema if str(key) not in (CONF_DELIVERY, CONF_ADVANCED)
+        str(key): key.default()
+        for key in schema
+        if str(key) not in (CONF_DELIVERY, CONF_ADVANCED, CONF_HELPLINE)
     }
+    # No helpline unless the couple add their own.
+    (helpline,) = (key for key in schema if str(key) == CONF_HELPLINE)
+    assert helpline.description == {"suggested_value": None}
     assert defaults == {
         CONF_REPAIR_REMINDER_DAYS: 3,
         CONF_CHECK_IN_TIME: "21:30:00",
@@ -233,11 +243,14 @@ async def test_options_have_gentle_defaults_and_apply_at_once(
         "voice_share": 0.25,
         "support_days": 14,
         "check_in_gap_days": 3,
+        "checking_in_nights": 2,
     }
+    # Each partner's own phones by default; the sidebar note (seen by every user) off.
     assert {str(k): k.default() for k in sections[CONF_DELIVERY]} == {
+        "own_devices": True,
         "notify_a": [],
         "notify_b": [],
-        "persistent_notification": True,
+        "persistent_notification": False,
         "announce_satellites": [],
     }
     defaults |= {CONF_DELIVERY: {}, CONF_ADVANCED: {"support_days": 21.0}}
@@ -323,6 +336,33 @@ SETTINGS = {
     CONF_DELIVERY: {},
     CONF_ADVANCED: {},
 }
+
+
+async def test_a_local_helpline_is_shown_with_the_safety_line_and_never_spoken(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    support = "binary_sensor.maya_jordan_support_suggested"
+    assert "helpline" not in (hass.states.get(support).attributes or {})
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    bad = {**SETTINGS, CONF_HELPLINE: "<script>"}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], bad)
+    assert result["errors"] == {CONF_HELPLINE: "helpline_invalid"}
+    assert init_integration.options == {}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**SETTINGS, CONF_HELPLINE: "  0808 2000 247 "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_HELPLINE] == "0808 2000 247"
+    await hass.async_block_till_done()
+    assert hass.states.get(support).attributes["helpline"] == "0808 2000 247"
+    # Cleared, it is gone.
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**SETTINGS, CONF_HELPLINE: " "}
+    )
+    assert CONF_HELPLINE not in init_integration.options
+    await hass.async_block_till_done()
+    assert "helpline" not in (hass.states.get(support).attributes or {})
 
 
 def aliases_shown(result: Any) -> tuple[list[str], list[str]]:
@@ -422,3 +462,67 @@ async def test_options_refuse_an_alias_that_is_ambiguous_taken_or_unspeakable(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.options[CONF_ALIASES_A] == ["Maia"]
+
+
+async def with_linked_persons(
+    hass: HomeAssistant, entry: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    """Link Maya and Jordan to their persons; only Maya has a companion app."""
+    hass.config_entries.async_update_entry(
+        entry,
+        data={**entry.data, CONF_PERSON_A: "person.maya", CONF_PERSON_B: "person.jordan"},
+    )
+    MockConfigEntry(
+        domain="mobile_app",
+        title="Maya's Pixel",
+        data={"user_id": users["maya"].id, "device_name": "Maya's Pixel"},
+    ).add_to_hass(hass)
+    await hass.async_block_till_done()
+
+
+async def test_options_show_where_each_partners_words_go(
+    hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    await with_linked_persons(hass, init_integration, users)
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["description_placeholders"] == {
+        "name_a": "Maya",
+        "phones_a": "Maya's Pixel",
+        "name_b": "Jordan",
+        # No companion app is signed in as Jordan's user: the text says what to do.
+        "phones_b": "-",
+    }
+    words = await async_get_translations(hass, "en", "options", {DOMAIN})
+    delivery = f"component.{DOMAIN}.options.step.init.sections.delivery"
+    description = words[f"{delivery}.description"].format(**result["description_placeholders"])
+    assert "- Maya's reminders go to: Maya's Pixel" in description
+    assert "- Jordan's reminders go to: -" in description
+    assert "no linked person, or no Home Assistant app signed in" in description
+    assert '"Reconnect has a note for you."' in description
+    # Free-text targets: the form says plainly who reads them.
+    for key in ("notify_a", "notify_b"):
+        assert "Whoever holds that device" in words[f"{delivery}.data_description.{key}"]
+    assert (
+        "Every user of this Home Assistant sees it"
+        in (words[f"{delivery}.data_description.persistent_notification"])
+    )
+
+
+async def test_options_refuse_the_other_partners_phone_in_a_partners_targets(
+    hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    await with_linked_persons(hass, init_integration, users)
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    crossed = {**SETTINGS, CONF_DELIVERY: {CONF_NOTIFY_B: ["notify.mobile_app_maya_s_pixel"]}}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], crossed)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "target_of_other_partner"}
+    assert init_integration.options == {}
+
+    # Maya's own phone in Maya's own list is fine (it is hers already).
+    own = {
+        **SETTINGS,
+        CONF_DELIVERY: {CONF_NOTIFY_A: ["notify.mobile_app_maya_s_pixel"], CONF_NOTIFY_B: []},
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], own)
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -48,6 +48,18 @@ def bids(
             j.log_bid(bidder, response, at=at, now=NOW, author=who)
 
 
+def checking_in(j: Journal, nights: range = range(1, 7, 2)) -> Journal:
+    """Both partners check in on the given nights (by default three of the last seven).
+
+    Freeze and burnout are read only while the couple still check in.
+    """
+    for back in nights:
+        for partner in PARTNERS:
+            at = NOW - timedelta(days=back)
+            j.log_check_in(partner, 3, at=at, now=NOW, author=partner)
+    return j
+
+
 def test_too_little_reaching_is_insufficient_data() -> None:
     j = Journal(BERLIN)
     bids(j, "a", range(3), 1, "toward")
@@ -126,7 +138,7 @@ def test_whose_voices_the_picture_rests_on(logged: dict[str | None, int], voices
 
 
 def test_a_burned_out_pursuer_told_by_one_voice_is_one_sided() -> None:
-    j = Journal(BERLIN)
+    j = checking_in(Journal(BERLIN))
     bids(j, "a", range(8, 36), 1, "away", author="a")
     cycle = assess(j, TODAY, T)
     assert (cycle.state, cycle.pursuer) == (CycleState.ONE_SIDED, None)
@@ -150,7 +162,7 @@ def burned_out(j: Journal) -> Journal:
     bids(j, "a", range(8, 36, 4), 1, "toward")
     bids(j, "b", range(10, 13), 1, "toward")
     bids(j, "a", range(2, 3), 1, "away")
-    return j
+    return checking_in(j)
 
 
 def test_a_pursuer_who_goes_quiet_after_unmet_bids_is_at_risk() -> None:
@@ -170,13 +182,33 @@ def test_a_pursuer_who_goes_quiet_after_met_bids_is_not_at_risk() -> None:
 
 
 def test_both_pulling_back_is_freeze_and_flee() -> None:
-    j = Journal(BERLIN)
+    j = checking_in(Journal(BERLIN))
     bids(j, "a", range(8, 36, 2), 1, "toward")
     bids(j, "b", range(9, 36, 2), 1, "away")
     cycle = assess(j, TODAY, T)
     assert cycle.state is CycleState.FREEZE_AND_FLEE
     # Quiet does not mean fine: with no recent events this is not "insufficient data".
     assert cycle.partners["a"].bid_rate_7d == 0
+
+
+def test_a_couple_who_stopped_logging_are_not_read_as_frozen_or_burned_out() -> None:
+    """Two weeks of nothing logged at all, check-ins included, is quiet, not a pattern."""
+    frozen = Journal(BERLIN)
+    bids(frozen, "a", range(15, 45, 2), 1, "toward")
+    bids(frozen, "b", range(16, 45, 2), 1, "away")
+    quiet = Journal(BERLIN)
+    bids(quiet, "a", range(15, 45), 1, "away")
+    for j in (frozen, quiet):
+        assert assess(j, TODAY, T).state is CycleState.INSUFFICIENT_DATA
+        assert not support_suggested(j, TODAY, T, None)
+    # One night checked in of the last seven is not yet checking in; two are.
+    checking_in(frozen, range(1, 2))
+    assert assess(frozen, TODAY, T).state is CycleState.INSUFFICIENT_DATA
+    checking_in(frozen, range(3, 4))
+    assert assess(frozen, TODAY, T).state is CycleState.FREEZE_AND_FLEE
+    assert assess(frozen, TODAY, Thresholds(checking_in_nights=3)).state is (
+        CycleState.INSUFFICIENT_DATA
+    )
 
 
 def test_thresholds_change_the_answer() -> None:
@@ -186,8 +218,9 @@ def test_thresholds_change_the_answer() -> None:
 
 
 def test_support_is_suggested_when_a_risk_lasts_or_a_rupture_stays_open() -> None:
-    j = Journal(BERLIN)
-    # Maya reached, unmet, from 60 to 21 days ago, then stopped: a risk for two weeks.
+    # Maya reached, unmet, from 60 to 21 days ago, then stopped: a risk for two
+    # weeks, while the couple kept checking in.
+    j = checking_in(Journal(BERLIN), range(0, 22, 2))
     bids(j, "a", range(21, 61), 1, "away")
     assert all(
         assess(j, TODAY - timedelta(days=k), T).state is CycleState.BURNED_OUT_PURSUER_RISK
@@ -253,7 +286,7 @@ def test_the_withdrawer_is_invited_and_the_pursuer_may_rest() -> None:
 
 
 def test_support_suggested_with_todays_cycle_agrees() -> None:
-    lasting = Journal(BERLIN)
+    lasting = checking_in(Journal(BERLIN), range(0, 22, 2))
     bids(lasting, "a", range(21, 61), 1, "away")
     for j in (lasting, burned_out(Journal(BERLIN)), Journal(BERLIN)):
         for t in (T, Thresholds(support_days=1)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -13,13 +14,15 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from homeassistant.const import Platform
+from custom_components.reconnect.const import OFF_BY_DEFAULT
+from custom_components.reconnect.sensor import PARTNER_SENSORS, SENSORS
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import call
+from .conftest import ENTRY_ID, call
 
-STREAK = "sensor.maya_jordan_check_in_streak"
+NIGHTS = "sensor.maya_jordan_nights_checked_in_of_14"
 SINCE_REPAIR = "sensor.maya_jordan_days_since_last_repair"
 TODAY = "binary_sensor.maya_jordan_checked_in_today"
 OVERDUE = "binary_sensor.maya_jordan_repair_waiting"
@@ -41,6 +44,7 @@ async def seed(hass: HomeAssistant) -> None:
     await call(hass, "log_check_in", {"partner": "Jordan", "rating": 4, "appreciation": "dinner"})
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.BINARY_SENSOR])
 async def test_entities(
     hass: HomeAssistant,
@@ -58,6 +62,59 @@ async def test_entities(
         await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 
+async def test_what_every_user_sees_by_default_is_about_the_couple(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """HA's generated dashboards show every enabled entity that is not diagnostic.
+
+    So those are couple-level: no partner's figure, no role, no count that
+    reads as a grade. Each partner's figures are diagnostic, off by default,
+    and have no state class (HA would keep long-term statistics of them for
+    ever); the activity event, which names who logged what, is diagnostic.
+    """
+    await seed(hass)
+    shown: dict[str, Any] = {}
+    for entry in er.async_entries_for_config_entry(entity_registry, init_integration.entry_id):
+        if entry.unique_id.startswith((f"{ENTRY_ID}_a_", f"{ENTRY_ID}_b_")):
+            assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION, entry.entity_id
+            assert entry.entity_category is EntityCategory.DIAGNOSTIC, entry.entity_id
+            assert "state_class" not in (entry.capabilities or {}), entry.entity_id
+            continue
+        if entry.domain == "event":
+            assert entry.entity_category is EntityCategory.DIAGNOSTIC
+            continue
+        if entry.disabled_by is not None:
+            key = entry.unique_id.removeprefix(f"{ENTRY_ID}_")
+            assert key in OFF_BY_DEFAULT, entry.entity_id
+            assert "state_class" not in (entry.capabilities or {}), entry.entity_id
+            continue
+        assert entry.entity_category is None, entry.entity_id
+        state = hass.states.get(entry.entity_id)
+        assert state is not None
+        shown[entry.entity_id] = {"state": state.state, **state.attributes}
+    assert shown == snapshot
+    for entity_id, seen in shown.items():
+        assert "pursuer" not in seen, entity_id
+        assert "partner" not in seen, entity_id
+        # A partner's name appears only as the list of both names (the card's buttons).
+        named = {k for k, v in seen.items() if "Maya" in str(v) and k != "partners"}
+        assert named <= {"friendly_name"}, entity_id
+        assert "maya_jordan_maya" not in entity_id, entity_id
+        assert "maya_jordan_jordan" not in entity_id, entity_id
+    assert shown["sensor.maya_jordan_turned_toward_each_other_7_days"]["state"] == "unknown"
+    assert shown["sensor.maya_jordan_nights_checked_in_of_14"]["state"] == "2"
+    assert "sensor.maya_jordan_check_in_streak" not in shown
+    assert "sensor.maya_jordan_days_since_last_repair" not in shown
+    # Every sensor off by default is one of these, and the other way round.
+    off = {
+        d.key for d in (*SENSORS, *PARTNER_SENSORS) if d.entity_registry_enabled_default is False
+    }
+    assert off == OFF_BY_DEFAULT
+
+
 async def test_no_free_text_reaches_any_state_or_attribute(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
@@ -68,6 +125,7 @@ async def test_no_free_text_reaches_any_state_or_attribute(
         assert secret not in dump
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_the_day_rolls_over_at_local_midnight(
     hass: HomeAssistant, init_integration: MockConfigEntry, frozen: FrozenDateTimeFactory
 ) -> None:
@@ -86,16 +144,17 @@ async def test_the_day_rolls_over_at_local_midnight(
     await hass.async_block_till_done()
     assert hass.states.get(TODAY).state == "off"
     assert hass.states.get(SINCE_REPAIR).state == "1"
-    assert hass.states.get(STREAK).state == "1"  # a night not yet checked in is not a miss
+    assert hass.states.get(NIGHTS).state == "1"
 
-    # Missing one night is not failure; missing two ends the streak.
-    for day, streak in ((22, "1"), (23, "0")):
-        frozen.move_to(f"2026-11-{day} 08:00:00+00:00")
+    # Nights checked in of the last 14: the night drops out two weeks on, never sooner.
+    for day, nights in (("11-23", "1"), ("12-03", "1"), ("12-04", "0")):
+        frozen.move_to(f"2026-{day} 08:00:00+00:00")  # local midnight
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
-        assert hass.states.get(STREAK).state == streak
+        assert hass.states.get(NIGHTS).state == nights, day
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_dst_week_in_berlin_counts_calendar_days(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -53,6 +54,7 @@ async def test_unload_and_setup_give_back_the_same_journal(
     assert len(hass_storage[KEY]["data"]["events"]) == 4
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_a_restarted_home_assistant_has_every_event(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -110,6 +112,7 @@ async def test_a_burst_of_logging_is_one_write_and_a_check_in_is_written_at_once
         assert writes == [20, 21]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_storage_from_version_1_is_migrated_without_loss(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
@@ -182,6 +185,7 @@ async def test_storage_from_version_1_is_migrated_without_loss(
     assert new["id"] == 4
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_storage_minor_version_2_gains_its_aggregates_without_loss(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,

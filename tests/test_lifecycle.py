@@ -14,8 +14,10 @@ import yaml
 from custom_components.reconnect import sentences as sentences_module
 from custom_components.reconnect.const import (
     CONF_CHECK_IN_TIME,
+    CONF_DELIVERY,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
+    CONF_PERSISTENT,
     DOMAIN,
 )
 from homeassistant.components import conversation
@@ -50,9 +52,12 @@ async def test_a_new_check_in_time_applies_without_a_reload(
     hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     await call(hass, "log_rupture", {"when": "2026-11-16T20:00:00"})
-    hass.config_entries.async_update_entry(
-        init_integration, options={**init_integration.options, CONF_CHECK_IN_TIME: "22:00:00"}
-    )
+    options = {
+        **init_integration.options,
+        CONF_CHECK_IN_TIME: "22:00:00",
+        CONF_DELIVERY: {CONF_PERSISTENT: True},  # the sidebar note, off by default
+    }
+    hass.config_entries.async_update_entry(init_integration, options=options)
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.LOADED
 
@@ -218,7 +223,7 @@ async def test_no_deprecation_through_setup_rename_options_reload_and_unload(
     defaults = {
         str(key): key.default()
         for key in result["data_schema"].schema
-        if str(key) not in ("delivery", "advanced")
+        if str(key) not in ("delivery", "advanced", "helpline")  # sections; no default
     }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],

@@ -85,7 +85,11 @@ async def test_a_snooze_survives_a_restart_without_any_other_change(
 ) -> None:
     await call(hass, "snooze_reminders", {"days": 2})
     data = await stop_home_assistant(hass, hass_storage)
-    assert data["reminders"] == {"last_sent": None, "snoozed_until": "2026-11-22"}
+    assert data["reminders"] == {
+        "last_sent": None,
+        "snoozed_until": "2026-11-22",
+        "warning": {"since": None, "last_risk": None, "last_sent": None},
+    }
     assert decode_journal(data, ZONE).snoozed_until == date(2026, 11, 22)
 
 

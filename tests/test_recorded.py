@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from sqlalchemy import select
 
-from custom_components.reconnect.const import DOMAIN
+from custom_components.reconnect.const import CONF_PARTNER_A, CONF_PARTNER_B, DOMAIN
 from homeassistant.components.recorder import Recorder, get_instance
 from homeassistant.components.recorder.db_schema import (
     States,
@@ -30,9 +30,10 @@ from homeassistant.components.recorder.db_schema import (
 from homeassistant.components.recorder.util import session_scope
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import call
+from .conftest import ENTRY_ID, call
 
 BIDS = "sensor.maya_jordan_maya_bids_made_7_days"
 
@@ -114,3 +115,83 @@ async def test_forget_without_a_recorder_still_forgets_the_journal(
     await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
     await call(hass, "forget", {"confirm": "Maya & Jordan"})
     assert list(init_integration.runtime_data.coordinator.journal.events) == []
+
+
+async def test_an_upgrade_turns_off_each_partners_figures_and_clears_their_statistics(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """A couple set up before 1.2 had per-partner sensors on, with long-term statistics.
+
+    The upgrade turns them off (an admin may turn one on again), with the
+    streak and days since a repair, and removes the states and statistics the
+    recorder kept of them; the couple's other sensors stay on.
+    """
+    assert await async_setup_component(hass, "sensor", {})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Maya & Jordan",
+        data={CONF_PARTNER_A: "Maya", CONF_PARTNER_B: "Jordan"},
+        unique_id="jordan|maya",
+        entry_id=ENTRY_ID,
+        minor_version=1,
+    )
+    entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    # As the older release registered them: on, with a state class, and recorded.
+    figures = []
+    for partner, name in (("a", "maya"), ("b", "jordan")):
+        for key, object_id in (
+            ("bids_made_7d", "bids_made_7_days"),
+            ("responsiveness_7d", "turned_toward_7_days"),
+            ("connection_7d", "connection_7_days"),
+        ):
+            figure = registry.async_get_or_create(
+                "sensor", DOMAIN, f"{ENTRY_ID}_{partner}_{key}", config_entry=entry,
+                suggested_object_id=f"maya_jordan_{name}_{object_id}",
+            )  # fmt: skip
+            figures.append(figure.entity_id)
+    for key, object_id in (
+        ("check_in_streak", "check_in_streak"),
+        ("days_since_repair", "days_since_last_repair"),
+    ):
+        figure = registry.async_get_or_create(
+            "sensor", DOMAIN, f"{ENTRY_ID}_{key}", config_entry=entry,
+            suggested_object_id=f"maya_jordan_{object_id}",
+        )  # fmt: skip
+        figures.append(figure.entity_id)
+    for entity_id in figures:
+        hass.states.async_set(entity_id, "3", {"state_class": "measurement"})
+    couple_sensor = registry.async_get_or_create(
+        "sensor", DOMAIN, f"{ENTRY_ID}_open_ruptures", config_entry=entry,
+        suggested_object_id="maya_jordan_open_ruptures",
+    )  # fmt: skip
+    await async_wait_recording_done(hass)
+    do_adhoc_statistics(hass, start=get_start_time(dt_util.utcnow()))
+    await async_wait_recording_done(hass)
+    before = await get_instance(hass).async_add_executor_job(recorded, hass, figures)
+    assert before["statistics_meta"] == len(figures) == 8
+    assert before["short_term"] > 0
+    assert before["states"] >= 8
+    for entity_id in figures:
+        hass.states.async_remove(entity_id)  # as after a restart
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    assert (entry.version, entry.minor_version) == (1, 2)
+    for entity_id in figures:
+        figure = registry.async_get(entity_id)
+        assert figure.disabled_by is er.RegistryEntryDisabler.INTEGRATION, entity_id
+    assert registry.async_get(couple_sensor.entity_id).disabled_by is None
+    await async_wait_purge_done(hass)
+    after = await get_instance(hass).async_add_executor_job(recorded, hass, figures)
+    assert after == {"states": 0, "statistics_meta": 0, "statistics": 0, "short_term": 0}
+
+    # An admin may turn one on again; it is then kept out of long-term statistics.
+    registry.async_update_entity(figures[0], disabled_by=None)
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(figures[0])
+    assert state is not None
+    assert "state_class" not in state.attributes
+    assert registry.async_get(figures[0]).disabled_by is None  # not turned off again

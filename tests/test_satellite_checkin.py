@@ -82,7 +82,7 @@ async def test_a_full_check_in_for_two_on_a_shared_satellite(
     assert kinds(init_integration) == [(EventKind.CHECK_IN, "a"), (EventKind.CHECK_IN, "b")]
     # Tonight's question is said, and the microphone stays closed while they talk.
     said = sats.announcements(bedroom)
-    assert said[-1].startswith("Thank you, Jordan. Tonight's question:")
+    assert said[-1].startswith("Thank you, Jordan. Tonight's question, for you to ask each other:")
     assert not init_integration.runtime_data.dialogue.listening
 
     sats.say(bedroom, "I appreciated the tea you made", "done")

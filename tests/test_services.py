@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 
 from custom_components.reconnect.const import (
     CONF_LOW_RATING_RUPTURE,
@@ -13,7 +15,7 @@ from custom_components.reconnect.const import (
     CONF_PARTNER_B,
     DOMAIN,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
 from .conftest import ENTRY_ID, call
@@ -24,6 +26,7 @@ def stored(entry: MockConfigEntry) -> list[Any]:
     return list(entry.runtime_data.coordinator.journal.events)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_log_bid(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     response = await call(
         hass,
@@ -65,6 +68,7 @@ async def test_turned_against_opens_a_rupture_by_default(
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_log_check_in(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     await call(hass, "log_check_in", {"partner": "Jordan", "rating": "4", "appreciation": "tea"})
     await call(hass, "log_check_in", {"partner": "Maya", "rating": 5.0})
@@ -91,6 +95,7 @@ async def test_a_low_rating_opens_a_rupture_only_when_chosen(
     assert hass.states.get("sensor.maya_jordan_open_ruptures").state == "1"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_log_rupture_and_repair(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
@@ -148,6 +153,12 @@ async def test_get_summary(hass: HomeAssistant, init_integration: MockConfigEntr
             "last_check_in": "2026-11-20T22:00:00+00:00",
             "checked_in_today": True,
             "check_in_streak": 1,
+            "nights_checked_in_14d": 1,
+            "bids_7d": 1,
+            "turned_toward_7d": None,
+            # The couple's line: only nights both rated (Jordan did not).
+            "nightly_14d": [None] * 14,
+            "ask_still_open": False,
         },
         "partners": [
             {
@@ -168,6 +179,69 @@ async def test_get_summary(hass: HomeAssistant, init_integration: MockConfigEntr
             },
         ],
     }
+
+
+async def test_each_partners_figures_are_for_admins_only(
+    hass: HomeAssistant, init_integration: MockConfigEntry, users: dict[str, MockUser]
+) -> None:
+    for _ in range(5):
+        await call(hass, "log_bid", {"bidder": "Maya", "response": "toward"})
+    as_jordan = await call(
+        hass, "get_summary", return_response=True, context=Context(user_id=users["jordan"].id)
+    )
+    # The couple's figures, for anyone: the share of both partners' bids turned toward.
+    assert "partners" not in as_jordan
+    assert as_jordan["couple"]["bids_7d"] == 5
+    assert as_jordan["couple"]["turned_toward_7d"] == 100.0
+    as_maya = await call(
+        hass, "get_summary", return_response=True, context=Context(user_id=users["maya"].id)
+    )
+    assert [p["bids_made_7d"] for p in as_maya["partners"]] == [5, 0]
+    # Automations and scripts run as the system: they may read them.
+    assert "partners" in await call(hass, "get_summary", return_response=True)
+
+
+async def test_still_open_is_asked_before_support_on_an_open_rupture_alone(
+    hass: HomeAssistant, init_integration: MockConfigEntry, frozen: FrozenDateTimeFactory
+) -> None:
+    support = "binary_sensor.maya_jordan_support_suggested"
+    coordinator = init_integration.runtime_data.coordinator
+    # Nothing open: nothing to confirm, and nothing changes.
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "still_open")
+    assert err.value.translation_key == "nothing_open"
+
+    await call(hass, "log_rupture", {"when": "2026-11-04T20:00:00"})  # 16 days open
+    state = hass.states.get(support)
+    # Before: support would have been suggested on the open rupture alone.
+    assert (state.state, state.attributes["question"]) == ("off", "still_open")
+    assert coordinator.data.ask_still_open
+
+    await call(hass, "still_open")
+    state = hass.states.get(support)
+    assert state.state == "on"
+    assert "question" not in state.attributes
+    # The answer is kept: a restart still knows it.
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(support).state == "on"
+
+    # A repair closes it. A rupture logged later that same evening, and open as
+    # long, is asked about afresh: the answer was about the one before.
+    await call(hass, "log_repair", {"initiator": "both"})
+    assert hass.states.get(support).state == "off"
+    frozen.tick(timedelta(minutes=5))
+    await call(hass, "log_rupture")
+    # Open only minutes: not asked yet, so an answer now is refused and changes nothing.
+    said = coordinator.journal.still_open_at
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "still_open")
+    assert err.value.translation_key == "still_open_not_asked"
+    assert coordinator.journal.still_open_at == said
+    frozen.tick(timedelta(days=15))
+    await init_integration.runtime_data.coordinator.async_refresh()
+    state = hass.states.get(support)
+    assert (state.state, state.attributes.get("question")) == ("off", "still_open")
 
 
 BAD_CALLS = [

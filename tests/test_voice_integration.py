@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
     MockPlatform,
+    MockUser,
     async_fire_time_changed,
     mock_config_flow,
     mock_integration,
@@ -21,6 +22,8 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.reconnect.const import (
     CONF_PARTNER_A,
     CONF_PARTNER_B,
+    CONF_PERSON_A,
+    CONF_PERSON_B,
     CONF_SATELLITES_A,
     DOMAIN,
 )
@@ -53,6 +56,7 @@ OUR_INTENTS = {
     "ReconnectLogRepair",
     "ReconnectStatus",
     "ReconnectUndo",
+    "ReconnectSnoozeReminders",
 }
 LLM_AGENT = "conversation.some_llm"
 PIPELINE_HELPERS_TAKE_A_CHAT_LOG = (
@@ -335,6 +339,72 @@ async def test_a_partners_own_satellite_identifies_the_speaker(
     )
     assert reply is not None
     assert reply.startswith("Noted: Maya reached out and Jordan turned away.")
+
+
+async def test_a_shared_satellite_names_no_one_who_turned_away_even_for_a_known_voice(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    satellite: tuple[RecordingSatellite, str],
+    users: dict[str, MockUser],
+) -> None:
+    """A kitchen speaker is heard by anyone: the reply names nobody who turned away.
+
+    Maya is known by her login here, but the words came through a satellite that
+    is in neither partner's own space. On her own phone the reply may name them.
+    """
+    _, device_id = satellite
+    hass.config_entries.async_update_entry(
+        init_integration,
+        data={
+            **init_integration.data,
+            CONF_PERSON_A: "person.maya",
+            CONF_PERSON_B: "person.jordan",
+        },
+    )
+    await hass.async_block_till_done()  # a relink reloads the couple
+    satellite_id = next(
+        e.entity_id
+        for e in er.async_entries_for_device(er.async_get(hass), device_id)
+        if e.domain == "assist_satellite"
+    )
+    maya = Context(user_id=users["maya"].id)
+    result = await conversation.async_converse(
+        hass, "he turned away from me", None, maya, language="en",
+        device_id=device_id, satellite_id=satellite_id,
+    )  # fmt: skip
+    reply = result.response.speech["plain"]["speech"]
+    assert reply == "Noted. Say undo that if I got it wrong."
+    journal = init_integration.runtime_data.coordinator.journal
+    assert [(e.partner, e.response, e.author) for e in journal.events] == [("a", "away", "a")]
+
+    # Typed in Assist with her own login, or on her own phone's companion app:
+    # only she hears the reply, which may name them.
+    phone_entry = MockConfigEntry(domain="mobile_app", data={"user_id": users["maya"].id})
+    phone_entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    phone = devices.async_get_or_create(
+        config_entry_id=phone_entry.entry_id, identifiers={("mobile_app", "maya-pixel")}
+    )
+    other = MockConfigEntry(domain="some_voice_box")
+    other.add_to_hass(hass)
+    box = devices.async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("some_voice_box", "hall")}
+    )
+    for device, named in ((None, True), (phone.id, True), (box.id, False)):
+        result = await conversation.async_converse(
+            hass, "he turned away from me", None, maya, language="en", device_id=device
+        )
+        reply = result.response.speech["plain"]["speech"]
+        assert reply.startswith("Noted: Maya reached out and Jordan turned away.") is named, (
+            device,
+            reply,
+        )
+    # The same phone, used by Jordan's login, is not his own: no names.
+    jordan = Context(user_id=users["jordan"].id)
+    result = await conversation.async_converse(
+        hass, "she turned away from me", None, jordan, language="en", device_id=phone.id
+    )
+    assert result.response.speech["plain"]["speech"] == "Noted. Say undo that if I got it wrong."
 
 
 async def test_the_trigger_shim_registers_and_removes_a_working_trigger(

@@ -11,12 +11,12 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .card import async_register_card
-from .const import DOMAIN
+from .const import DOMAIN, OFF_BY_DEFAULT
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator, ReconnectData
 from .dialogue import Dialogue
 from .intent import DATA_LANGUAGE
 from .issues import async_report_corrupt_journal
-from .recorded import async_forget_recorded
+from .recorded import async_forget_recorded, async_turn_off_figures
 from .reminders import Reminders
 from .sentences import LANGUAGE, Language, SentencesFile
 from .services import async_setup_services
@@ -30,6 +30,8 @@ from .store import (
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 DATA_SENTENCES: HassKey[SentencesFile] = HassKey(f"{DOMAIN}_sentences")
+# The entry's minor version from which OFF_BY_DEFAULT sensors are off by default.
+FIGURES_OFF_BY_DEFAULT = 2
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -48,6 +50,21 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         sentences.async_unload()
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ReconnectConfigEntry) -> bool:
+    """Bring an older couple's entry up to date; refuse a newer major version.
+
+    1.2: each partner's figures, the streak and days since a repair are off by
+    default and kept out of long-term statistics (no partner's figure on a
+    shared surface, no count that reads as a grade).
+    """
+    if entry.version > 1:
+        return False
+    if entry.minor_version < FIGURES_OFF_BY_DEFAULT:
+        await async_turn_off_figures(hass, entry.entry_id, OFF_BY_DEFAULT)
+        hass.config_entries.async_update_entry(entry, minor_version=FIGURES_OFF_BY_DEFAULT)
     return True
 
 

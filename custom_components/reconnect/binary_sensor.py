@@ -17,6 +17,7 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_HELPLINE,
     CONF_PERSON_A,
     CONF_PERSON_B,
     CONF_QUIET_END,
@@ -83,7 +84,7 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
     """A yes/no insight."""
 
     entity_description: ReconnectBinarySensorEntityDescription
-    _unrecorded_attributes = frozenset({"suggestion", "heuristic"})
+    _unrecorded_attributes = frozenset({"suggestion", "heuristic", "question", "helpline"})
 
     @property
     def is_on(self) -> bool:
@@ -92,10 +93,23 @@ class ReconnectBinarySensor(ReconnectEntity, BinarySensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Name a gentle suggestion when support may help; its words are in the translations."""
-        if self.entity_description.key != "support_suggested" or not self.is_on:
+        """For support: the suggestion, the question asked first, and a local helpline.
+
+        The suggestion's words are in the translations. Before support is
+        suggested on an open rupture alone, the card asks whether it is still
+        open ("question": "still_open"). The helpline is the couple's own
+        option, shown with the safety line.
+        """
+        if self.entity_description.key != "support_suggested":
             return None
-        return {"suggestion": "couples_support", "heuristic": True}
+        attributes: dict[str, Any] = {}
+        if self.is_on:
+            attributes |= {"suggestion": "couples_support", "heuristic": True}
+        if self.coordinator.data.ask_still_open:
+            attributes["question"] = "still_open"
+        if helpline := self.coordinator.option(CONF_HELPLINE, ""):
+            attributes["helpline"] = helpline
+        return attributes or None
 
 
 REMINDERS_PAUSED = BinarySensorEntityDescription(
@@ -127,9 +141,13 @@ class RemindersPausedSensor(ReconnectEntity, BinarySensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any]:
-        """Name the linked persons (entity ids), if any."""
+        """Name the linked persons (entity ids), if any, and the day a snooze ends."""
         data = self.coordinator.config_entry.data
-        return {"persons": [p for p in (data.get(CONF_PERSON_A), data.get(CONF_PERSON_B)) if p]}
+        until = self.coordinator.journal.snoozed_until
+        return {
+            "persons": [p for p in (data.get(CONF_PERSON_A), data.get(CONF_PERSON_B)) if p],
+            "snoozed_until": until.isoformat() if until and until > dt_util.now().date() else None,
+        }
 
     async def async_added_to_hass(self) -> None:
         """Look again each minute: quiet hours begin and end, a snooze runs out."""

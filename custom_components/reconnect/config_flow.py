@@ -34,10 +34,12 @@ from .const import (
     CONF_CHECK_IN_TIME,
     CONF_CONSENT,
     CONF_DELIVERY,
+    CONF_HELPLINE,
     CONF_KEEP_YEARS,
     CONF_LOW_RATING_RUPTURE,
     CONF_NOTIFY_A,
     CONF_NOTIFY_B,
+    CONF_OWN_DEVICES,
     CONF_PARTNER_A,
     CONF_PARTNER_B,
     CONF_PERSISTENT,
@@ -52,6 +54,8 @@ from .const import (
     DEFAULT_CHECK_IN_TIME,
     DEFAULT_KEEP_YEARS,
     DEFAULT_LOW_RATING_RUPTURE,
+    DEFAULT_OWN_DEVICES,
+    DEFAULT_PERSISTENT,
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
     DEFAULT_REPAIR_REMINDER_DAYS,
@@ -60,11 +64,13 @@ from .const import (
 )
 from .coordinator import ReconnectConfigEntry
 from .cycle import Thresholds
+from .phones import own_phones
 from .routing import words
 from .schedule import in_quiet_hours
 from .schema import vol
 
 PERSON = EntitySelector(EntitySelectorConfig(domain="person"))
+MAX_HELPLINE_LENGTH = 80
 NOTIFY_TARGETS = TextSelector(TextSelectorConfig(multiple=True))
 ALIASES = TextSelector(TextSelectorConfig(multiple=True))
 # Characters with a meaning in Assist's sentence templates: nobody can say them.
@@ -80,6 +86,7 @@ THRESHOLD_RANGES: dict[str, tuple[float, float, float]] = {
     "voice_share": (0.05, 0.5, 0.05),
     "support_days": (1, 60, 1),
     "check_in_gap_days": (1, 30, 1),
+    "checking_in_nights": (0, 7, 1),
 }
 SATELLITES = DeviceSelector(
     DeviceSelectorConfig(
@@ -187,7 +194,7 @@ class ReconnectConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a couple."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the two partners, and that both agree to use Reconnect."""
@@ -264,10 +271,15 @@ class ReconnectOptionsFlow(OptionsFlow):
             shared = set(user_input.get(CONF_SATELLITES_A, [])) & set(
                 user_input.get(CONF_SATELLITES_B, [])
             )
+            helpline = str(user_input.get(CONF_HELPLINE, "")).strip()
+            if len(helpline) > MAX_HELPLINE_LENGTH or any(c in helpline for c in "<>"):
+                errors[CONF_HELPLINE] = "helpline_invalid"
             if in_quiet_hours(check_in, *quiet):
                 errors[CONF_CHECK_IN_TIME] = "check_in_in_quiet_hours"
             elif shared:
                 errors[CONF_SATELLITES_B] = "satellite_in_both"
+            elif self._crossed_targets(user_input.get(CONF_DELIVERY, {})):
+                errors["base"] = "target_of_other_partner"
             if not errors:
                 defaults = Thresholds()
                 advanced = {
@@ -276,12 +288,13 @@ class ReconnectOptionsFlow(OptionsFlow):
                 }
                 return self.async_create_entry(
                     data={
-                        **user_input,
+                        **{k: v for k, v in user_input.items() if k != CONF_HELPLINE},
                         **aliases,
                         CONF_REPAIR_REMINDER_DAYS: int(user_input[CONF_REPAIR_REMINDER_DAYS]),
                         CONF_KEEP_YEARS: int(user_input.get(CONF_KEEP_YEARS, DEFAULT_KEEP_YEARS)),
                         CONF_ADVANCED: advanced,
                     }
+                    | ({CONF_HELPLINE: helpline} if helpline else {})
                 )
         current = {**self.config_entry.options, **(user_input or {})}
         schema = vol.Schema(
@@ -322,6 +335,9 @@ class ReconnectOptionsFlow(OptionsFlow):
                 ): SATELLITES,
                 vol.Optional(CONF_ALIASES_A, default=current.get(CONF_ALIASES_A, [])): ALIASES,
                 vol.Optional(CONF_ALIASES_B, default=current.get(CONF_ALIASES_B, [])): ALIASES,
+                vol.Optional(
+                    CONF_HELPLINE, description={"suggested_value": current.get(CONF_HELPLINE)}
+                ): TextSelector(),
                 vol.Required(CONF_DELIVERY): section(
                     _delivery_schema(current.get(CONF_DELIVERY, {})), {"collapsed": True}
                 ),
@@ -330,17 +346,50 @@ class ReconnectOptionsFlow(OptionsFlow):
                 ),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=self._phones_placeholders(),
+        )
+
+    def _phones(self) -> dict[str, list[str]]:
+        """Return each partner's own phones: the notify services of their person's apps."""
+        data = self.config_entry.data
+        return {
+            key: [f"notify.{phone.service}" for phone in own_phones(self.hass, data.get(person))]
+            for key, person in (("a", CONF_PERSON_A), ("b", CONF_PERSON_B))
+        }
+
+    def _crossed_targets(self, delivery: dict[str, Any]) -> bool:
+        """Tell whether a partner's targets hold the other partner's own phone."""
+        phones = self._phones()
+        return bool(
+            set(delivery.get(CONF_NOTIFY_A, [])) & set(phones["b"])
+            or set(delivery.get(CONF_NOTIFY_B, [])) & set(phones["a"])
+        )
+
+    def _phones_placeholders(self) -> dict[str, str]:
+        """Name each partner and the devices their own reminders go to ("-": none)."""
+        data = self.config_entry.data
+        placeholders = {"name_a": data[CONF_PARTNER_A], "name_b": data[CONF_PARTNER_B]}
+        for key, person in (("a", CONF_PERSON_A), ("b", CONF_PERSON_B)):
+            names = [phone.name for phone in own_phones(self.hass, data.get(person))]
+            placeholders[f"phones_{key}"] = ", ".join(names) or "-"
+        return placeholders
 
 
 def _delivery_schema(current: dict[str, Any]) -> vol.Schema:
-    """Where reminders go: each partner's notify targets, and shared places."""
+    """Where reminders go: each partner's own phones and targets, and shared places."""
     return vol.Schema(
         {
+            vol.Required(
+                CONF_OWN_DEVICES, default=current.get(CONF_OWN_DEVICES, DEFAULT_OWN_DEVICES)
+            ): BooleanSelector(),
             vol.Optional(CONF_NOTIFY_A, default=current.get(CONF_NOTIFY_A, [])): NOTIFY_TARGETS,
             vol.Optional(CONF_NOTIFY_B, default=current.get(CONF_NOTIFY_B, [])): NOTIFY_TARGETS,
             vol.Required(
-                CONF_PERSISTENT, default=current.get(CONF_PERSISTENT, True)
+                CONF_PERSISTENT, default=current.get(CONF_PERSISTENT, DEFAULT_PERSISTENT)
             ): BooleanSelector(),
             vol.Optional(CONF_ANNOUNCE, default=current.get(CONF_ANNOUNCE, [])): EntitySelector(
                 EntitySelectorConfig(domain="assist_satellite", multiple=True)

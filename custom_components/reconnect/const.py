@@ -30,6 +30,14 @@ CONF_SATELLITES_B: Final = "satellites_b"
 # the name ("Maia" for "Maya"). Lists of strings; none by default.
 CONF_ALIASES_A: Final = "aliases_a"
 CONF_ALIASES_B: Final = "aliases_b"
+# Sensors off by default, with no state class: each partner's figures, the
+# streak, and days since a repair. An upgrade to entry version 1.2 turns them
+# off once and removes what the recorder kept of them.
+OFF_BY_DEFAULT: Final = frozenset(
+    {"bids_made_7d", "responsiveness_7d", "connection_7d", "check_in_streak", "days_since_repair"}
+)
+# A local helpline number or address, shown with the card's safety line (optional).
+CONF_HELPLINE: Final = "helpline"
 
 DEFAULT_REPAIR_REMINDER_DAYS: Final = 3
 DEFAULT_CHECK_IN_TIME: Final = "21:30:00"
@@ -51,6 +59,17 @@ CONF_NOTIFY_A: Final = "notify_a"
 CONF_NOTIFY_B: Final = "notify_b"
 CONF_PERSISTENT: Final = "persistent_notification"
 CONF_ANNOUNCE: Final = "announce_satellites"
+# Each partner's own companion-app devices (those of their linked person) get
+# that partner's reminders; on by default.
+CONF_OWN_DEVICES: Final = "own_devices"
+DEFAULT_OWN_DEVICES: Final = True
+# HA's sidebar notification is seen by every user of this Home Assistant: off
+# unless the couple turns it on.
+DEFAULT_PERSISTENT: Final = False
+# Notification actions on a partner's phone, answered by the
+# mobile_app_notification_action event; each ends with the config entry id.
+ACTION_READ: Final = "RECONNECT_READ"
+ACTION_SNOOZE: Final = "RECONNECT_SNOOZE"
 # Heuristic thresholds (options, "advanced" section); names match cycle.Thresholds.
 CONF_ADVANCED: Final = "advanced"
 # Keep raw events this many years (0: forever); older ones become day totals.

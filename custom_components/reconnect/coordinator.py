@@ -34,9 +34,10 @@ from .const import (
 )
 from .cycle import CycleState, Thresholds
 from .insights import Insights, compute
-from .journal import Couple, Event, EventKind, Journal, Session
+from .journal import Couple, Event, EventKind, Journal, JournalError, Session
 from .recorded import async_forget_recorded
 from .rollup import Rezone, RollUp
+from .state import WarningEpisode
 from .store import ReconnectStore, encode_journal
 
 if TYPE_CHECKING:
@@ -382,6 +383,22 @@ class ReconnectCoordinator(DataUpdateCoordinator[Insights]):
         """Remember that today's reminder went out (at most one a day)."""
         self.journal.reminders.mark_sent(day)
         self.save_soon()
+
+    @callback
+    def async_track_warning(self, episode: WarningEpisode) -> None:
+        """Keep the early warning's course (when the risk began, the note last sent)."""
+        if episode != self.journal.reminders.warning:
+            self.journal.reminders.set_warning(episode)
+            self.save_soon()
+
+    @callback
+    def async_confirm_open(self) -> None:
+        """Remember that the couple said something is still open between them, when asked."""
+        if self.journal.trackers.open_ruptures and not self.data.ask_still_open:
+            raise JournalError("still_open_not_asked")
+        self.journal.confirm_open(dt_util.utcnow())
+        self.save_soon()
+        self.async_push()
 
     @callback
     def async_snooze(self, until: date | None) -> None:

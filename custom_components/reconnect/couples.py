@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from . import routing
 from .const import CONF_PERSON_A, CONF_PERSON_B, CONF_SATELLITES_A, CONF_SATELLITES_B, DOMAIN
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator, ReconnectData
 from .journal import PARTNERS
+from .phones import MOBILE_APP
 
 
 def loaded(hass: HomeAssistant) -> list[ReconnectData]:
@@ -46,6 +47,44 @@ def speaker(
         heard_on(hass, device_id, satellite_id),
         users,
         satellites,
+    )
+
+
+def heard_privately(
+    hass: HomeAssistant,
+    coordinator: ReconnectCoordinator,
+    context: Context | None,
+    device_id: str | None,
+    satellite_id: str | None = None,
+) -> bool:
+    """Tell whether a partner spoke on their own device, where only they hear the reply.
+
+    Their own satellite; the companion app on their own phone (a mobile_app
+    device signed in as their user); or their own login with no device named
+    (typed in Assist). Any other device may be shared: a kitchen satellite, a
+    voice device we cannot place. (A wall tablet signed in as one partner
+    looks like that partner: the README says so.)
+    """
+    who = speaker(hass, coordinator, context, device_id, satellite_id)
+    heard = heard_on(hass, device_id, satellite_id)
+    if who is None:
+        return False
+    if heard is None:
+        return True
+    own = coordinator.config_entry.options.get(
+        CONF_SATELLITES_A if who == PARTNERS[0] else CONF_SATELLITES_B, []
+    )
+    if heard in own:
+        return True
+    device = dr.async_get(hass).async_get(heard)
+    user_id = context.user_id if context else None
+    if device is None or user_id is None:
+        return False
+    return any(
+        (entry := hass.config_entries.async_get_entry(entry_id)) is not None
+        and entry.domain == MOBILE_APP
+        and entry.data.get("user_id") == user_id
+        for entry_id in device.config_entries
     )
 
 

@@ -72,6 +72,10 @@ class Thresholds:
     support_days: int = 14
     # A reminder is due after this many days without a check-in.
     check_in_gap_days: int = 3
+    # Freeze and burnout are read only while the couple still checks in on at
+    # least this many of the last 7 nights: a couple who stopped logging
+    # altogether have told us nothing, and "freeze" would be a guess.
+    checking_in_nights: int = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,11 +150,35 @@ def voices(totals: Counter[tuple[str, str]], t: Thresholds) -> Voices:
     return Voices.BOTH
 
 
+def checked_in_nights(journal: Journal, today: date, nights: int) -> int:
+    """Count the local days among the last `nights` on which either partner checked in."""
+    return sum(
+        1
+        for back in range(nights)
+        if any(journal.day(today - timedelta(days=back))["check_ins", p] for p in PARTNERS)
+    )
+
+
 def _dropped(recent: int, baseline: int, t: Thresholds) -> bool:
     """Tell whether a bid rate fell by `drop` or more against a usable baseline."""
     if baseline < t.min_baseline_bids:
         return False
     return recent / RECENT_DAYS <= (1 - t.drop) * baseline / BASELINE_DAYS
+
+
+def _burned_out(
+    before: Counter[tuple[str, str]], dropped: dict[str, bool], t: Thresholds
+) -> str | None:
+    """Return the partner who pursued, went mostly unmet, and then stopped reaching.
+
+    The pursuer is judged over the weeks before the drop: one who has stopped
+    reaching no longer looks like a pursuer in the latest 30 days.
+    """
+    earlier_pursuer, _ = roles(before, t)
+    if earlier_pursuer is None or not dropped[earlier_pursuer]:
+        return None
+    met = before[str(Response.TOWARD), earlier_pursuer]
+    return earlier_pursuer if met < t.unmet_share * before["bids", earlier_pursuer] else None
 
 
 def assess(journal: Journal, today: date, t: Thresholds) -> Cycle:
@@ -180,16 +208,18 @@ def assess(journal: Journal, today: date, t: Thresholds) -> Cycle:
         return Cycle(state=state, pursuer=who, partners=partners, voices=heard)
 
     dropped = {p: _dropped(recent["bids", p], before["bids", p], t) for p in PARTNERS}
-    if all(dropped.values()):
+    burned_out = _burned_out(before, dropped, t)
+    frozen = all(dropped.values())
+    if (frozen or burned_out) and checked_in_nights(journal, today, RECENT_DAYS) < (
+        t.checking_in_nights
+    ):
+        # Fewer bids logged while nobody checks in either is quiet, not a
+        # pattern: no freeze or burnout is read from it.
+        return cycle(CycleState.INSUFFICIENT_DATA)
+    if frozen:
         return cycle(CycleState.FREEZE_AND_FLEE)
-    # Judge the pursuer over the weeks before the drop: one who has stopped
-    # reaching no longer looks like a pursuer in the latest 30 days.
-    earlier_pursuer, _ = roles(before, t)
-    if earlier_pursuer and dropped[earlier_pursuer]:
-        bids = before["bids", earlier_pursuer]
-        met = before[str(Response.TOWARD), earlier_pursuer]
-        if met < t.unmet_share * bids:
-            return cycle(CycleState.BURNED_OUT_PURSUER_RISK, earlier_pursuer)
+    if burned_out:
+        return cycle(CycleState.BURNED_OUT_PURSUER_RISK, burned_out)
     if sum(_reaching(last_30, p) for p in PARTNERS) < t.min_events:
         return cycle(CycleState.INSUFFICIENT_DATA)
     if pursuer:

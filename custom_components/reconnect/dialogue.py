@@ -347,8 +347,8 @@ class Dialogue:
         if not checkin.complete:
             return []
         insights = coordinator.data
-        streak = insights.check_in_streak
-        closing = [Say("close_streak_one" if streak == 1 else "close_streak", {"streak": streak})]
+        nights = insights.nights_checked_in_14d
+        closing = [Say("close_nights_one" if nights == 1 else "close_nights", {"count": nights})]
         if insights.open_ruptures:
             closing.append(Say("close_repair"))
         return closing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -25,8 +26,13 @@ EVENT_TYPES = [
     "cycle_changed",
 ]
 
+# Diagnostic: for automations, and kept off HA's generated dashboards, where the
+# last bid would show on a shared screen as "Maya, turned away".
 ACTIVITY = EventEntityDescription(
-    key="activity", translation_key="activity", event_types=EVENT_TYPES
+    key="activity",
+    translation_key="activity",
+    event_types=EVENT_TYPES,
+    entity_category=EntityCategory.DIAGNOSTIC,
 )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, intent
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from . import couples, satellite_checkin
@@ -20,6 +21,7 @@ from .coordinator import ReconnectData
 from .cycle import CycleState, Voices
 from .journal import BOTH, PARTNERS, EventKind, JournalError, Response, other
 from .reaction import SUBJECTS_OTHER, hurt_subject
+from .reminder_rules import DEFAULT_SNOOZE_DAYS, MAX_SNOOZE_DAYS, WEEKDAYS, snooze_until
 from .routing import SPEAKER_WORDS
 from .schema import vol
 from .sentences import Language
@@ -333,9 +335,16 @@ class LogBid(ReconnectIntentHandler):
             response=values["response"],
         )
         bid = events[0]
-        if speaker is None and bid.response is not Response.TOWARD:
-            # Heard where anyone may be listening (not a partner's own satellite
-            # or phone): name no one who turned away or against.
+        private = couples.heard_privately(
+            intent_obj.hass,
+            coordinator,
+            intent_obj.context,
+            intent_obj.device_id,
+            intent_obj.satellite_id,
+        )
+        if not private and bid.response is not Response.TOWARD:
+            # Heard where anyone may be listening (a shared satellite, or a voice
+            # not placed): name no one who turned away or against.
             says = couple.dialogue.lang.say("bid_logged_quietly")
         else:
             says = couple.dialogue.render(
@@ -448,8 +457,8 @@ class Status(ReconnectIntentHandler):
 
     intent_type = "ReconnectStatus"
     description = (
-        "Tells how the couple is doing in Reconnect: the check-in streak, days since the last "
-        "repair, and open ruptures. No scores."
+        "Tells how the couple is doing in Reconnect: nights checked in of the last 14, and "
+        "whether something is still open between them. No scores, no names."
     )
 
     async def run(
@@ -463,11 +472,8 @@ class Status(ReconnectIntentHandler):
         # Short and neutral: a status may be heard by anyone in the room. No
         # names, no safety or therapy paragraph (the card and each partner's
         # own phone carry those); about 30 words at most.
-        parts = [
-            lang.say_count("status_streak", insights.check_in_streak)
-            if insights.check_in_streak
-            else say("status_no_streak")
-        ]
+        nights = insights.nights_checked_in_14d
+        parts = [lang.say_count("status_nights", nights) if nights else say("status_no_nights")]
         if insights.open_ruptures:
             parts.append(lang.say_count("status_open", insights.open_ruptures))
         elif insights.days_since_repair == 0:
@@ -506,6 +512,44 @@ class Undo(ReconnectIntentHandler):
         return couple.dialogue.lang.say(key, partner=partner)
 
 
+class SnoozeReminders(ReconnectIntentHandler):
+    """Pause the couple's reminders, or turn them back on."""
+
+    intent_type = "ReconnectSnoozeReminders"
+    description = (
+        "Pauses Reconnect's reminders for both partners: `days` from today (1-30; 0 turns "
+        "them back on), or `until` a weekday ('monday' to 'sunday'). A week when neither "
+        "is given. Nothing logged is changed."
+    )
+
+    @property
+    def slot_schema(self) -> dict[vol.Marker, Any] | None:
+        """Take how many days, or the weekday they resume."""
+        return {
+            **COUPLE_SLOT,
+            vol.Optional("days"): vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_SNOOZE_DAYS)),
+            vol.Optional("until"): vol.All(cv.string, vol.Lower, vol.In(WEEKDAYS)),
+        }
+
+    async def run(
+        self, couple: ReconnectData, values: dict[str, Any], intent_obj: intent.Intent
+    ) -> str:
+        """Snooze, and say until when in a few neutral words."""
+        lang = couple.dialogue.lang
+        today = dt_util.now().date()
+        weekday = values.get("until")
+        until = snooze_until(today, days=values.get("days"), weekday=weekday)
+        couple.coordinator.async_snooze(until)
+        if until is None:
+            return lang.say("snooze_resumed")
+        if weekday is not None:
+            return lang.say("snoozed_until", day=lang.say(f"weekday_{weekday}"))
+        days = (until - today).days
+        if days == DEFAULT_SNOOZE_DAYS:
+            return lang.say("snoozed_week")
+        return lang.say_count("snoozed", days)
+
+
 HANDLERS = (
     StartCheckIn,
     CheckInAnswer,
@@ -516,4 +560,5 @@ HANDLERS = (
     LogRepair,
     Status,
     Undo,
+    SnoozeReminders,
 )

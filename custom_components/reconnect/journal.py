@@ -188,6 +188,7 @@ class Journal:
         reminders: ReminderState | None = None,
         removals: Iterable[Removal] = (),
         intro_told: date | None = None,
+        still_open_at: datetime | None = None,
     ) -> None:
         """Load events and build the aggregates once, or take them from a snapshot.
 
@@ -200,6 +201,9 @@ class Journal:
         self.reminders: Final = reminders or ReminderState()
         # The trace of every entry undone or removed (never its text).
         self.removals: list[Removal] = list(removals)
+        # When the couple last said something was still open between them
+        # (asked before support is suggested on an open rupture alone).
+        self.still_open_at = still_open_at
         # The ids logged last, and when: what undo may take back (not kept on disk).
         self._last_logged: tuple[tuple[int, ...], datetime] | None = None
         # Day totals of events rolled up out of the raw journal (see roll_up).
@@ -502,6 +506,12 @@ class Journal:
         plan = self.plan_roll_up(before)
         return plan.moved if plan is not None and self.apply_roll_up(plan.run()) else 0
 
+    def confirm_open(self, at: datetime) -> None:
+        """Remember that the couple said, at a moment, that something is still open."""
+        if not self.trackers.open_ruptures:
+            raise JournalError("nothing_open")
+        self.still_open_at = at
+
     def forget(self) -> None:
         """Wipe everything the couple logged (ids keep counting, so none is reused)."""
         self.rolled.clear()
@@ -510,6 +520,7 @@ class Journal:
         self._last_logged = None
         self.history.clear()
         self.reminders.clear()
+        self.still_open_at = None
         self._rebuild()
 
     def plan_time_zone(self, tz: tzinfo) -> Rezone | None:

@@ -8,6 +8,8 @@ states purged and their statistics cleared through the recorder's own API.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
@@ -34,3 +36,34 @@ async def async_forget_recorded(hass: HomeAssistant, entry_id: str) -> None:
     )
     get_instance(hass).async_clear_statistics(entity_ids)
     LOGGER.debug("Asked the recorder to forget %s entities", len(entity_ids))
+
+
+async def async_turn_off_figures(hass: HomeAssistant, entry_id: str, keys: Collection[str]) -> int:
+    """Turn off one couple's sensors named by `keys`, and remove what the recorder kept.
+
+    Once, on upgrade: each partner's figures (and the streak and days since a
+    repair) were on by default with a state class, so HA showed them to every
+    user and kept hourly statistics of them. New couples get them off;
+    existing ones are turned off here (an admin may turn one on again), their
+    states purged and their statistics cleared. Returns how many were turned off.
+    """
+    registry = er.async_get(hass)
+    figures = [
+        e
+        for e in er.async_entries_for_config_entry(registry, entry_id)
+        if e.domain == "sensor" and any(e.unique_id.endswith(f"_{key}") for key in keys)
+    ]
+    turned_off = 0
+    for entity in figures:
+        if entity.disabled_by is None:
+            registry.async_update_entity(
+                entity.entity_id, disabled_by=er.RegistryEntryDisabler.INTEGRATION
+            )
+            turned_off += 1
+    entity_ids = sorted(e.entity_id for e in figures)
+    if entity_ids and RECORDER in hass.config.components:
+        await hass.services.async_call(
+            RECORDER, "purge_entities", {"entity_id": entity_ids, "keep_days": 0}, blocking=True
+        )
+        get_instance(hass).async_clear_statistics(entity_ids)
+    return turned_off

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, UnitOfTime
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -21,7 +21,7 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import ReconnectConfigEntry, ReconnectCoordinator
 from .cycle import CycleState
 from .entity import ReconnectEntity
-from .insights import Insights, PartnerInsights
+from .insights import NIGHTS, Insights, PartnerInsights
 from .journal import PARTNERS
 
 PARALLEL_UPDATES = 0
@@ -42,12 +42,14 @@ class PartnerSensorEntityDescription(SensorEntityDescription):
 
 
 SENSORS: tuple[ReconnectSensorEntityDescription, ...] = (
+    # Off by default: with nothing open, days since a repair reads as neglect
+    # ("Nothing is open between you right now" says it kindly).
     ReconnectSensorEntityDescription(
         key="days_since_repair",
         translation_key="days_since_repair",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
-        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
         suggested_display_precision=0,
         value_fn=lambda i: i.days_since_repair,
     ),
@@ -71,32 +73,56 @@ SENSORS: tuple[ReconnectSensorEntityDescription, ...] = (
         value_fn=lambda i: str(i.cycle.state),
     ),
     ReconnectSensorEntityDescription(
+        key="nights_checked_in",
+        translation_key="nights_checked_in",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda i: i.nights_checked_in_14d,
+    ),
+    ReconnectSensorEntityDescription(
+        key="turned_toward",
+        translation_key="turned_toward",
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+        # No state class: a couple's share is theirs to see now, not to keep
+        # in HA's long-term statistics for ever.
+        value_fn=lambda i: i.turned_toward_7d,
+    ),
+    # A streak turns missing a night into losing something: off by default
+    # (nights checked in out of 14 says the same kindly).
+    ReconnectSensorEntityDescription(
         key="check_in_streak",
         translation_key="check_in_streak",
-        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
         value_fn=lambda i: i.check_in_streak,
     ),
 )
 
+# One partner's figures are never on a shared surface: HA's generated
+# dashboards and History show enabled entities to every user, and a state
+# class would keep them in long-term statistics for ever. They are diagnostic,
+# off until an admin turns one on, and have no state class.
 PARTNER_SENSORS: tuple[PartnerSensorEntityDescription, ...] = (
     PartnerSensorEntityDescription(
         key="bids_made_7d",
         translation_key="bids_made_7d",
-        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda p: p.bids_made_7d,
     ),
     PartnerSensorEntityDescription(
         key="responsiveness_7d",
         translation_key="responsiveness_7d",
         native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         suggested_display_precision=0,
         value_fn=lambda p: p.responsiveness_7d,
     ),
     PartnerSensorEntityDescription(
         key="connection_7d",
         translation_key="connection_7d",
-        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         suggested_display_precision=1,
         value_fn=lambda p: p.connection_7d,
     ),
@@ -125,7 +151,8 @@ class ReconnectSensor(ReconnectEntity, SensorEntity):
     """A couple-level insight."""
 
     entity_description: ReconnectSensorEntityDescription
-    _unrecorded_attributes = frozenset({"partners", "pursuer"})
+    # For the card; kept out of the recorder (names and nightly ratings).
+    _unrecorded_attributes = frozenset({"partners", "nightly_14d"})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -134,18 +161,22 @@ class ReconnectSensor(ReconnectEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Explain the cycle with numbers only; every threshold is a heuristic."""
-        if self.entity_description.key != "cycle":
-            return None
-        cycle = self.coordinator.data.cycle
-        couple = self.coordinator.couple
-        return {
-            "heuristic": True,
-            # Whose accounts the picture rests on: both, one_sided or unrecognised.
-            "voices": str(cycle.voices),
-            "pursuer": couple.name(cycle.pursuer) if cycle.pursuer else None,
-            "partners": {couple.name(p): asdict(c) for p, c in cycle.partners.items()},
-        }
+        """Add what the card needs, about the couple only: never a role or a partner's figure."""
+        insights = self.coordinator.data
+        key = self.entity_description.key
+        if key == "cycle":
+            return {
+                "heuristic": True,
+                # Whose accounts the picture rests on: both, one_sided or unrecognised.
+                "voices": str(insights.cycle.voices),
+                # The names, in setup order, for the card's buttons.
+                "partners": [self.coordinator.couple.name(p) for p in PARTNERS],
+            }
+        if key == "nights_checked_in":
+            return {"nights": NIGHTS, "nightly_14d": list(insights.nightly_14d)}
+        if key == "turned_toward":
+            return {"bids_7d": insights.bids_7d}
+        return None
 
 
 class PartnerSensor(ReconnectEntity, SensorEntity):

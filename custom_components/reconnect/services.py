@@ -78,6 +78,7 @@ SCHEMAS: dict[str, vol.Schema] = {
         {**_BASE, vol.Required("entry"): vol.All(_whole_number, vol.Range(min=1))}
     ),
     "get_summary": vol.Schema(_BASE),
+    "still_open": vol.Schema(_BASE),
     "snooze_reminders": vol.Schema(
         {**_BASE, vol.Required("days"): vol.All(_whole_number, vol.Range(min=0, max=30))}
     ),
@@ -294,6 +295,11 @@ async def _get_summary(
             "last_check_in": insights.last_check_in.isoformat() if insights.last_check_in else None,
             "checked_in_today": insights.checked_in_today,
             "check_in_streak": insights.check_in_streak,
+            "nights_checked_in_14d": insights.nights_checked_in_14d,
+            "bids_7d": insights.bids_7d,
+            "turned_toward_7d": insights.turned_toward_7d,
+            "nightly_14d": list(insights.nightly_14d),
+            "ask_still_open": insights.ask_still_open,
         },
         "partners": [
             {
@@ -305,6 +311,30 @@ async def _get_summary(
             for key, partner in insights.partners.items()
         ],
     }
+
+
+@_action("still_open")
+async def _still_open(
+    coordinator: ReconnectCoordinator, data: dict[str, Any], author: str | None
+) -> ServiceResponse:
+    coordinator.async_confirm_open()
+    return {"still_open": True}
+
+
+async def _summary_for_caller(call: ServiceCall) -> ServiceResponse:
+    """Give each partner's figures to admins (and automations) only; the couple's to anyone."""
+    summary = await _get_summary(call)
+    if summary is not None and not await _is_admin(call):
+        summary.pop("partners")
+    return summary
+
+
+async def _is_admin(call: ServiceCall) -> bool:
+    """Tell whether an admin, or the system (automations, scripts), made the call."""
+    if not call.context.user_id:
+        return True
+    user = await call.hass.auth.async_get_user(call.context.user_id)
+    return user is not None and user.is_admin
 
 
 @_action("snooze_reminders")
@@ -386,7 +416,8 @@ ACTIONS: dict[str, tuple[ActionFn, SupportsResponse]] = {
     "log_rupture": (_log_rupture, SupportsResponse.OPTIONAL),
     "log_repair": (_log_repair, SupportsResponse.OPTIONAL),
     "undo_last": (_undo_last, SupportsResponse.OPTIONAL),
-    "get_summary": (_get_summary, SupportsResponse.ONLY),
+    "get_summary": (_summary_for_caller, SupportsResponse.ONLY),
+    "still_open": (_still_open, SupportsResponse.OPTIONAL),
     "snooze_reminders": (_snooze_reminders, SupportsResponse.OPTIONAL),
     "start_check_in": (_start_check_in, SupportsResponse.OPTIONAL),
 }

@@ -7,6 +7,7 @@ changed only through its methods, which the coordinator calls (and saves after).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
@@ -62,15 +63,33 @@ class CheckInHistory:
         self.intro_told = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarningEpisode:
+    """The early warning's course: when burnout risk began, was last seen, and the note last sent.
+
+    The rules that move it on are in reminder_rules.py (track_warning).
+    """
+
+    since: date | None = None
+    last_risk: date | None = None
+    last_sent: date | None = None
+
+
 class ReminderState:
-    """The last day a reminder was sent, and the day a snooze ends."""
+    """The last day a reminder was sent, the day a snooze ends, and the early warning's course."""
 
-    __slots__ = ("_last_sent", "_snoozed_until")
+    __slots__ = ("_last_sent", "_snoozed_until", "_warning")
 
-    def __init__(self, last_sent: date | None = None, snoozed_until: date | None = None) -> None:
+    def __init__(
+        self,
+        last_sent: date | None = None,
+        snoozed_until: date | None = None,
+        warning: WarningEpisode | None = None,
+    ) -> None:
         """Hold the stored state."""
         self._last_sent = last_sent
         self._snoozed_until = snoozed_until
+        self._warning = warning or WarningEpisode()
 
     @property
     def last_sent(self) -> date | None:
@@ -86,10 +105,20 @@ class ReminderState:
         """Remember that today's reminder went out."""
         self._last_sent = day
 
+    @property
+    def warning(self) -> WarningEpisode:
+        """Return the early warning's course."""
+        return self._warning
+
     def snooze(self, until: date | None) -> None:
         """Hold reminders until a day (None resumes them)."""
         self._snoozed_until = until
 
+    def set_warning(self, episode: WarningEpisode) -> None:
+        """Keep the early warning's new course."""
+        self._warning = episode
+
     def clear(self) -> None:
-        """Forget both."""
+        """Forget all of it."""
         self._last_sent = self._snoozed_until = None
+        self._warning = WarningEpisode()

@@ -27,6 +27,13 @@ older files have none.
 Minor version 3 added "aggregates": every day's totals and the running trackers,
 so a load reads them instead of every event (see aggregates.Snapshot). They are
 derived data: if they are missing or do not match the events, they are rebuilt.
+"reminders" holds "last_sent", "snoozed_until" and "warning" (the early warning's
+course: {"since", "last_risk", "last_sent"}, each "YYYY-MM-DD" or null). A file
+without "warning" loads as one with no early warning yet: nothing else changed,
+so the layout kept its version.
+"still_open_at" (seconds, or null) is when the couple last said that what is open
+is still open (asked before support is suggested on an open rupture alone); a
+file without it loads as never asked, the same way.
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ from .aggregates import Snapshot, Trackers
 from .const import DOMAIN
 from .events import PARTNERS, Event, EventKind, EventRows, Removal, Response, Session
 from .journal import Journal
-from .state import ReminderState
+from .state import ReminderState, WarningEpisode
 
 STORAGE_VERSION = 3
 STORAGE_MINOR_VERSION = 1
@@ -56,6 +63,8 @@ AUTO_MARK = "!"
 AUTHOR_MARK = "@"
 AWAITS = "awaits:"
 NOT_YET = "not_yet"
+# The early warning's days, kept under "reminders" (see the module docstring).
+WARNING_DAYS = ("since", "last_risk", "last_sent")
 _TOTALS_ROW = re.compile(r"[a-z_]+:[ab-]=\d+(?: [a-z_]+:[ab-]=\d+)*")
 
 
@@ -346,12 +355,17 @@ def encode_journal(journal: Journal) -> dict[str, Any]:
         "prompts": {key: day.isoformat() for key, day in journal.prompts_used.items()},
         "removals": [encode_removal(r) for r in journal.removals],
         "intro_told": intro.isoformat() if (intro := journal.history.intro_told) else None,
+        "still_open_at": _stamp(journal.still_open_at) if journal.still_open_at else None,
         "rolled": {day.isoformat(): encode_totals(t) for day, t in sorted(journal.rolled.items())},
         "reminders": {
             "last_sent": reminders.last_sent.isoformat() if reminders.last_sent else None,
             "snoozed_until": (
                 reminders.snoozed_until.isoformat() if reminders.snoozed_until else None
             ),
+            "warning": {
+                key: day.isoformat() if (day := getattr(reminders.warning, key)) else None
+                for key in WARNING_DAYS
+            },
         },
         "aggregates": encode_snapshot(
             Snapshot(
@@ -384,10 +398,18 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
     try:
         prompts = {key: date.fromisoformat(day) for key, day in data.get("prompts", {}).items()}
         intro = date.fromisoformat(told) if (told := data.get("intro_told")) else None
+        still_open = _moment(str(said)) if (said := data.get("still_open_at")) else None
         reminders = data.get("reminders", {})
         last_sent, snoozed = (
             date.fromisoformat(day) if (day := reminders.get(key)) else None
             for key in ("last_sent", "snoozed_until")
+        )
+        warned = reminders.get("warning", {})
+        warning = WarningEpisode(
+            **{
+                key: date.fromisoformat(day) if (day := warned.get(key)) else None
+                for key in WARNING_DAYS
+            }
         )
     except (AttributeError, TypeError, ValueError) as err:
         raise StorageFormatError(f"unreadable prompt or reminder state: {err}") from err
@@ -407,9 +429,10 @@ def decode_journal(data: dict[str, Any] | None, tz: tzinfo, *, full: bool = Fals
         rolled=rolled,
         snapshot=snapshot,
         decode_totals=decode_totals,
-        reminders=ReminderState(last_sent, snoozed),
+        reminders=ReminderState(last_sent, snoozed, warning),
         removals=[decode_removal(row) for row in data.get("removals", [])],
         intro_told=intro,
+        still_open_at=still_open,
     )
 
 

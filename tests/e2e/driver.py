@@ -182,7 +182,7 @@ async def hold_check_in(ha: HA, ratings: tuple[str, str]) -> None:
     reply, _ = await converse(ha, ratings[0], conversation)
     assert reply == "Thank you, Maya. Jordan, how about you, from one to five?", reply
     reply, _ = await converse(ha, ratings[1], conversation)
-    assert "Tonight's question:" in reply, reply
+    assert "Tonight's question, for you to ask each other:" in reply, reply
     reply, _ = await converse(ha, "done", conversation)
     assert reply.startswith("Thanks for checking in together."), reply
 
@@ -370,11 +370,15 @@ async def main() -> None:
 
                 started = time.monotonic()
                 rest = await states(ha)
-                assert rest["sensor.maya_jordan_check_in_streak"] == "1", rest
+                assert rest["sensor.maya_jordan_nights_checked_in_of_14"] == "1", rest
                 assert rest["binary_sensor.maya_jordan_checked_in_today"] == "on", rest
-                assert rest["sensor.maya_jordan_maya_bids_made_7_days"] == "1", rest
-                assert rest["sensor.maya_jordan_jordan_turned_toward_7_days"] == "100.0", rest
-                assert rest["sensor.maya_jordan_days_since_last_repair"] == "0", rest
+                # One bid: no share from so few.
+                assert rest["sensor.maya_jordan_turned_toward_each_other_7_days"] == "unknown", rest
+                assert rest["sensor.maya_jordan_open_ruptures"] == "0", rest
+                # Each partner's figures are off by default: not on a shared screen.
+                assert "sensor.maya_jordan_maya_bids_made_7_days" not in rest, rest
+                assert "sensor.maya_jordan_check_in_streak" not in rest, rest
+                assert "sensor.maya_jordan_days_since_last_repair" not in rest, rest
                 (ws_states,) = await ha.ws({"type": "get_states"})
                 over_ws = {s["entity_id"]: s["state"] for s in ws_states if s["entity_id"] in rest}
                 assert over_ws == rest
@@ -382,8 +386,8 @@ async def main() -> None:
 
                 started = time.monotonic()
                 card = await dashboard(ha, refresh)
-                assert "You checked in tonight: 1 night running." in card, card
-                assert "Repaired today" in card, card
+                assert "You checked in tonight. Checked in on 1 of the last 14 nights." in card
+                assert "Nothing is open between you right now." in card, card
                 # One bid: the card shows no rate below five (too few to mean anything).
                 assert "1 bid logged this week." in card, card
                 step("dashboard in Chromium", started)

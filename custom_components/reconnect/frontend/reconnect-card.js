@@ -2,23 +2,25 @@
 // Plain HTMLElement + shadow DOM (the HA frontend does not export Lit).
 // Finds the couple's entities by their translation keys, so renames don't break it.
 
+// Only couple-level entities: each partner's figures are diagnostic entities,
+// off by default, and never on this shared screen.
 const KEYS = {
-  streak: "check_in_streak",
-  sinceRepair: "days_since_repair",
+  nights: "nights_checked_in",
+  toward: "turned_toward",
+  open: "open_ruptures",
   overdue: "repair_overdue",
   today: "checked_in_today",
   cycle: "cycle",
   support: "support_suggested",
-  bids: "bids_made_7d",
-  responsiveness: "responsiveness_7d",
-  connection: "connection_7d",
+  paused: "reminders_paused",
 };
 // Gottman's newlywed study: couples still married six years on had turned
 // toward each other's bids 86% of the time (those who divorced, 33%). A
 // couple-level rate counted by observers, so the card shows only the couple's.
 const REFERENCE = 86;
-// Below this many bids in 7 days a rate is noise: show none.
+// Below this many bids in 7 days a rate is noise: the sensor gives none.
 const MIN_BIDS = 5;
+const SNOOZE_DAYS = 7;
 
 // Every word the card shows. This is a shared screen: it never names or grades
 // one partner; the cycle is the problem, not a person.
@@ -27,10 +29,11 @@ const WORDS = {
     connected: "You've been turning toward each other.",
     pursue_withdraw:
       "One of you has been reaching more while the other steps back. It's a common cycle, and the cycle is the problem, not either of you. Small steps toward each other help.",
+    // Worded as what was logged: Reconnect sees only what you tell it.
     burned_out_pursuer_risk:
-      "Reaching out has gone quiet lately, after a stretch when bids were missed. Quiet doesn't always mean fine. Go gently with each other, and talking with a couples therapist early can help.",
+      "Fewer bids have been logged lately, after a stretch when many were missed. Quiet doesn't always mean fine. Go gently with each other; any small bid counts.",
     freeze_and_flee:
-      "You've both been reaching less lately. This can happen quietly, and it matters. Any small bid counts, and talking with a couples therapist early can help.",
+      "Fewer bids have been logged by both of you lately. This can happen quietly, and it matters. Any small bid counts.",
   },
   // Said instead of the cycle while the picture rests on one voice (the cycle
   // sensor's "voices"): roles need both of you.
@@ -41,9 +44,15 @@ const WORDS = {
       "Most of what's here was logged without knowing which of you said it. Reconnect can tell you apart on your own phone or satellite, or when you say your name as it asks.",
   },
   support:
-    "Things have felt hard for a while. Many couples find it helps to talk with a couples therapist early, for example one trained in EFT or the Gottman method. This is a suggestion, not a diagnosis. If either of you feels afraid of or controlled by the other, couples therapy is not the right first step: please reach out to local emergency services or a domestic-violence hotline.",
+    "Things have felt hard for a while. Many couples find it helps to talk with a couples therapist early; this is a suggestion, not a diagnosis. Going on your own helps too, if only one of you is ready. To find someone: the ICEEFT directory (iceeft.com) lists therapists trained in Emotionally Focused Therapy, and the Gottman Referral Network (gottman.com) lists Gottman-trained ones. If either of you feels controlled, watched or afraid of the other, even with no violence, couples therapy is not the right first step: talk with a domestic-violence helpline first. If anyone is in danger now, call emergency services.",
   safety:
-    "Reconnect is not therapy. If you ever feel unsafe at home, contact local emergency services or a domestic-violence hotline.",
+    "Reconnect is not therapy. If you ever feel unsafe at home, contact local emergency services or a domestic-violence helpline.",
+  helpline: (number) => `Helpline: ${number}`,
+  stillOpen: "Something has been open between you for a while. Is this still open between you?",
+  open: (n) => (n === 1 ? "One thing is still open between you." : `${n} things are still open between you.`),
+  nothingOpen: "Nothing is open between you right now.",
+  nights: (n) => `Checked in on ${n} of the last 14 nights.`,
+  paused: (until) => `Reminders are paused until ${until}.`,
   reference: `Line: ${REFERENCE}%, how often couples who stayed together turned toward each other in Gottman's newlywed study, as observers counted it. A reference, not a grade.`,
   tooFew: (n) =>
     `${n ? `${n} bid${n === 1 ? "" : "s"} logged this week. ` : ""}A rate from only a few bids is mostly noise, so it shows from ${MIN_BIDS}.`,
@@ -147,57 +156,47 @@ class ReconnectCard extends HTMLElement {
   }
 
   _partners() {
-    // Per-partner sensors carry the partner's name; the cycle sensor lists the
-    // partners in setup order (entity ids sort alphabetically, which is not it).
-    const byName = (key) =>
-      Object.fromEntries(
-        (this._found.ids[key] || [])
-          .map((id) => this._hass.states[id])
-          .filter(Boolean)
-          .map((s) => [s.attributes.partner, s]),
-      );
-    const resp = byName(KEYS.responsiveness);
-    const conn = byName(KEYS.connection);
-    const bids = byName(KEYS.bids);
-    const order = Object.keys(this._state(KEYS.cycle)?.attributes.partners || resp);
-    return order
-      .filter((name) => resp[name])
-      .map((name) => ({ name, resp: resp[name], conn: conn[name], bids: bids[name] }));
+    // The names only, in setup order, for the buttons: the cycle sensor lists them.
+    return (this._state(KEYS.cycle)?.attributes.partners || []).map((name) => ({ name }));
   }
 
   _body() {
-    const streak = this._state(KEYS.streak);
-    const since = this._state(KEYS.sinceRepair);
+    const nightsState = this._state(KEYS.nights);
     const overdue = this._state(KEYS.overdue)?.state === "on";
     const today = this._state(KEYS.today)?.state === "on";
     const cycle = this._state(KEYS.cycle);
+    const supportState = this._state(KEYS.support);
     const partners = this._partners();
-    const nights = Number(streak?.state) || 0;
-    const days = since && !["unknown", "unavailable"].includes(since.state) ? Number(since.state) : null;
+    const nights = Number(nightsState?.state) || 0;
+    const open = Number(this._state(KEYS.open)?.state) || 0;
+    const askStillOpen = supportState?.attributes.question === "still_open";
 
-    const checkIn = today
-      ? `<div class="status done">You checked in tonight${nights ? `: ${nights} night${nights === 1 ? "" : "s"} running` : ""}.</div>`
-      : `<div class="status">${nights ? `${nights} night${nights === 1 ? "" : "s"} running. ` : ""}Missing a night is not failure.</div>`;
+    const checkIn = `<div class="status${today ? " done" : ""}">${esc(
+      today ? `You checked in tonight. ${WORDS.nights(nights)}` : `${WORDS.nights(nights)} Missing a night is not failure.`,
+    )}</div>`;
 
-    const repair = overdue
-      ? `<div class="banner" role="status">
-          <div>Something has been open between you for a while. When you're both ready, a small step helps.</div>
-          ${
-            this._choosingRepair
-              ? `<div class="row"><span>Who reached out first?</span>${partners
-                  .map((p, i) => `<button class="small" data-repair="${i}">${esc(p.name)}</button>`)
-                  .join("")}<button class="small" data-repair="both">Both of us</button></div>`
-              : `<button data-action="repaired">We repaired</button>`
-          }
-        </div>`
-      : "";
+    const whoFirst = `<div class="row"><span>Who reached out first?</span>${partners
+      .map((p, i) => `<button class="small" data-repair="${i}">${esc(p.name)}</button>`)
+      .join("")}<button class="small" data-repair="both">Both of us</button></div>`;
+    let repair = "";
+    if (askStillOpen || overdue) {
+      // Before support is suggested on an open rupture alone, ask: a repair
+      // nobody logged is not proof of a hard time.
+      const question = askStillOpen ? WORDS.stillOpen : "Something has been open between you for a while. When you're both ready, a small step helps.";
+      const buttons = this._choosingRepair
+        ? whoFirst
+        : `<div class="row"><button data-action="repaired">We repaired</button>${
+            askStillOpen ? `<button data-action="still_open">Still open</button>` : ""
+          }</div>`;
+      repair = `<div class="banner" role="status"><div>${esc(question)}</div>${buttons}</div>`;
+    }
+    const openText = open ? WORDS.open(open) : WORDS.nothingOpen;
 
-    const sinceText =
-      days === null ? "No repair logged yet" : days === 0 ? "Repaired today" : `${days} day${days === 1 ? "" : "s"} since your last repair`;
-
-    const support = this._state(KEYS.support)?.state === "on";
+    const support = supportState?.state === "on";
+    const helpline = supportState?.attributes.helpline;
     const voices = cycle && cycle.state !== "insufficient_data" ? WORDS.voices[cycle.attributes.voices] : "";
     const sentence = voices || (cycle ? WORDS.cycle[cycle.state] || "" : "");
+    const paused = this._state(KEYS.paused)?.attributes.snoozed_until;
     return `
       <div class="head">
         <div class="title">${esc(this._hass.devices?.[this._found.device]?.name || "Reconnect")}</div>
@@ -205,14 +204,14 @@ class ReconnectCard extends HTMLElement {
         <button class="primary" data-action="check_in">${today ? "Check in again" : "Start check-in"}</button>
       </div>
       ${repair}
-      <div class="since">${esc(sinceText)}</div>
+      <div class="since">${esc(openText)}</div>
       <section>
         <h3>Turning toward each other, last 7 days</h3>
-        ${this._together(partners)}
+        ${this._together()}
       </section>
       <section>
-        <h3>How connected you felt, 14 nights</h3>
-        ${this._sparkline(partners)}
+        <h3>How connected you felt together, 14 nights</h3>
+        ${this._sparkline(nightsState?.attributes.nightly_14d || [])}
       </section>
       ${sentence ? `<div class="cycle">${esc(sentence)}</div>` : ""}
       ${support ? `<div class="support" role="note">${esc(WORDS.support)}</div>` : ""}
@@ -226,67 +225,57 @@ class ReconnectCard extends HTMLElement {
           )
           .join("")}
       </section>
-      <div class="note safety">${esc(WORDS.safety)}</div>`;
+      <div class="row reminders">${
+        paused
+          ? `<span>${esc(WORDS.paused(paused))}</span><button class="small" data-snooze="0">Resume reminders</button>`
+          : `<button class="small" data-snooze="${SNOOZE_DAYS}">Pause reminders for a week</button>`
+      }</div>
+      <div class="note safety">${esc(WORDS.safety)}${helpline ? ` ${esc(WORDS.helpline(helpline))}` : ""}</div>`;
   }
 
-  // The couple's rate, never a partner's: of all bids either of you made in 7
-  // days, how many were turned toward. Nothing below MIN_BIDS.
-  _together(partners) {
-    let bids = 0;
-    let toward = 0;
-    for (const p of partners) {
-      const other = partners.find((o) => o !== p);
-      const received = Number(other?.bids?.state) || 0;
-      const rate = Number(p.resp?.state);
-      bids += Number(p.bids?.state) || 0;
-      if (received && Number.isFinite(rate)) toward += (rate / 100) * received;
-    }
-    if (bids < MIN_BIDS) return `<div class="note">${esc(WORDS.tooFew(bids))}</div>`;
-    const pct = Math.max(0, Math.min(100, Math.round((100 * toward) / bids)));
+  // The couple's share, never a partner's: of all bids either of you made in 7
+  // days, how many were turned toward. The sensor gives none below MIN_BIDS.
+  _together() {
+    const state = this._state(KEYS.toward);
+    const bids = Number(state?.attributes.bids_7d) || 0;
+    const pct = Number(state?.state);
+    if (bids < MIN_BIDS || !Number.isFinite(pct)) return `<div class="note">${esc(WORDS.tooFew(bids))}</div>`;
+    const shown = Math.max(0, Math.min(100, Math.round(pct)));
     return `<div class="bar-row">
-        <div class="label"><span>Of ${bids} bids, turned toward</span><span class="value">${pct}%</span></div>
-        <div class="bar" aria-label="Together you turned toward ${pct} percent of ${bids} bids">
-          <div class="fill" style="width:${pct}%"></div>
+        <div class="label"><span>Of ${bids} bids, turned toward</span><span class="value">${shown}%</span></div>
+        <div class="bar" aria-label="Together you turned toward ${shown} percent of ${bids} bids">
+          <div class="fill" style="width:${shown}%"></div>
           <div class="ref" style="left:${REFERENCE}%"></div>
         </div>
       </div>
       <div class="note">${esc(WORDS.reference)}</div>`;
   }
 
-  _sparkline(partners) {
+  // One line for the couple: each night's mean rating of whoever checked in.
+  _sparkline(values) {
     const width = 280;
     const height = 60;
-    const series = partners.map((p) => p.conn?.attributes.nightly_14d || []);
-    if (!series.some((s) => s.some((v) => v !== null && v !== undefined))) {
+    if (!values.some((v) => v !== null && v !== undefined)) {
       return `<div class="note">Check in to see this fill up.</div>`;
     }
     const x = (i) => 6 + (i * (width - 12)) / 13;
     const y = (v) => height - 6 - ((v - 1) * (height - 12)) / 4;
-    const colours = ["var(--primary-color)", "var(--accent-color, var(--secondary-text-color))"];
-    const lines = series
-      .map((values, s) => {
-        let d = "";
-        let pen = false;
-        values.forEach((v, i) => {
-          if (v === null || v === undefined) {
-            pen = false;
-            return;
-          }
-          d += `${pen ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
-          pen = true;
-        });
-        const dots = values
-          .map((v, i) => (v === null || v === undefined ? "" : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colours[s]}"/>`))
-          .join("");
-        return `<path d="${d}" fill="none" stroke="${colours[s]}" stroke-width="2.5" stroke-linejoin="round"/>${dots}`;
-      })
+    let d = "";
+    let pen = false;
+    values.forEach((v, i) => {
+      if (v === null || v === undefined) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
+      pen = true;
+    });
+    const dots = values
+      .map((v, i) => (v === null || v === undefined ? "" : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="var(--primary-color)"/>`))
       .join("");
-    const legend = partners
-      .map((p, s) => `<span><i style="background:${colours[s]}"></i>${esc(p.name)}</span>`)
-      .join("");
-    return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Nightly connection ratings, last 14 nights">
-        <line x1="0" x2="${width}" y1="${y(3)}" y2="${y(3)}" class="mid"/>${lines}</svg>
-      <div class="legend">${legend}</div>`;
+    return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="How connected you felt together, last 14 nights">
+        <line x1="0" x2="${width}" y1="${y(3)}" y2="${y(3)}" class="mid"/>
+        <path d="${d}" fill="none" stroke="var(--primary-color)" stroke-width="2.5" stroke-linejoin="round"/>${dots}</svg>`;
   }
 
   _wire() {
@@ -300,6 +289,10 @@ class ReconnectCard extends HTMLElement {
       this._choosingRepair = true;
       this._render();
     });
+    root.querySelector('[data-action="still_open"]')?.addEventListener("click", () => this._call("still_open"));
+    root.querySelectorAll("[data-snooze]").forEach((button) =>
+      button.addEventListener("click", () => this._call("snooze_reminders", { days: Number(button.dataset.snooze) })),
+    );
     root.querySelectorAll("[data-repair]").forEach((button) =>
       button.addEventListener("click", () => {
         this._choosingRepair = false;
@@ -344,8 +337,7 @@ const STYLE = `<style>
   .note { font-size: 14px; color: var(--secondary-text-color); }
   svg { width: 100%; height: 70px; display: block; }
   svg .mid { stroke: var(--divider-color); stroke-dasharray: 4 4; }
-  .legend { display: flex; gap: 16px; font-size: 14px; color: var(--secondary-text-color); }
-  .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 6px; vertical-align: -1px; }
+  .reminders { margin-top: 16px; color: var(--secondary-text-color); }
   .cycle { margin-top: 16px; font-style: italic; }
   .support { margin-top: 16px; padding: 14px; border-radius: 12px;
     background: color-mix(in srgb, var(--info-color, #039be5) 12%, transparent); }
